@@ -1,0 +1,113 @@
+/**
+ * Reading and checking the three connection strings of the data layer.
+ *
+ * `DATABASE_URL`        the application's connection, possibly through PgBouncer.
+ * `DIRECT_DATABASE_URL` straight to PostgreSQL: migrations, Studio, admin work.
+ * `SHADOW_DATABASE_URL` the throwaway database Prisma Migrate diffs against.
+ *
+ * Every error names the variable, shows the value with its password replaced by
+ * `***`, and says what to do next.
+ */
+
+export type DatabaseUrlVariable = 'DATABASE_URL' | 'DIRECT_DATABASE_URL' | 'SHADOW_DATABASE_URL' | (string & {});
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+const EXAMPLE_URL = 'postgresql://postgres:postgres@localhost:5432/ctoprojects';
+
+/** A missing or malformed connection string. Its message is one line and holds no password. */
+export class DatabaseUrlError extends Error {
+  override name = 'DatabaseUrlError';
+  readonly variable: string;
+
+  constructor(variable: string, message: string) {
+    super(message);
+    this.variable = variable;
+  }
+}
+
+/**
+ * Replaces the password of every `scheme://user:password@host` in `text` with `***`.
+ * Safe on text that is not a URL; used on every message that may quote a URL.
+ */
+export function redactPasswords(text: string): string {
+  return text
+    .replace(/([a-z][a-z0-9+.-]*:\/\/[^:/?#@\s]*:)([^@\s]*)@/gi, '$1***@')
+    .replace(/([?&]password=)[^&\s]*/gi, '$1***');
+}
+
+/**
+ * Parses a PostgreSQL connection string from `variable`, or throws a
+ * {@link DatabaseUrlError} that says what is wrong with it.
+ *
+ * @example
+ * const url = parseDatabaseUrl('DATABASE_URL', process.env.DATABASE_URL);
+ * url.pathname; // '/ctoprojects'
+ */
+export function parseDatabaseUrl(variable: string, value: string | undefined): URL {
+  if (value === undefined || value.trim() === '') {
+    throw new DatabaseUrlError(
+      variable,
+      `${variable} is not set: export it or add it to .env (copy .env.example), e.g. ${variable}="${EXAMPLE_URL}".`,
+    );
+  }
+  const shown = redactPasswords(value.trim());
+  let url: URL;
+  try {
+    url = new URL(value.trim());
+  } catch {
+    throw new DatabaseUrlError(
+      variable,
+      `${variable} is not a valid URL ("${shown}"): use the form ${EXAMPLE_URL} and percent-encode special characters in the password.`,
+    );
+  }
+  if (url.protocol !== 'postgresql:' && url.protocol !== 'postgres:') {
+    throw new DatabaseUrlError(
+      variable,
+      `${variable} must start with postgresql:// (found "${url.protocol}//" in "${shown}"): this data layer only speaks PostgreSQL.`,
+    );
+  }
+  if (url.hostname === '' && !url.searchParams.has('host')) {
+    throw new DatabaseUrlError(variable, `${variable} names no host ("${shown}"): use the form ${EXAMPLE_URL}.`);
+  }
+  if (url.pathname === '' || url.pathname === '/') {
+    throw new DatabaseUrlError(
+      variable,
+      `${variable} names no database ("${shown}"): add it after the host, e.g. ${EXAMPLE_URL}.`,
+    );
+  }
+  for (const flag of ['connection_limit', 'pool_timeout'] as const) {
+    const raw = url.searchParams.get(flag);
+    if (raw !== null && !/^\d+$/.test(raw)) {
+      throw new DatabaseUrlError(
+        variable,
+        `${variable} has ${flag}=${raw} ("${shown}"): ${flag} must be a whole number (connections, or seconds for pool_timeout).`,
+      );
+    }
+  }
+  return url;
+}
+
+/** Reads `variable` from `env` if it is set, checking it; `undefined` when it is not set. */
+export function optionalDatabaseUrl(env: Env, variable: DatabaseUrlVariable): URL | undefined {
+  const value = env[variable];
+  return value === undefined || value.trim() === '' ? undefined : parseDatabaseUrl(variable, value);
+}
+
+/** Where Prisma Migrate and Studio connect: `DIRECT_DATABASE_URL` when set, else `DATABASE_URL`. */
+export function migrationDatabaseUrl(env: Env): { variable: DatabaseUrlVariable; url: URL } | undefined {
+  const direct = optionalDatabaseUrl(env, 'DIRECT_DATABASE_URL');
+  if (direct) return { variable: 'DIRECT_DATABASE_URL', url: direct };
+  const primary = optionalDatabaseUrl(env, 'DATABASE_URL');
+  return primary ? { variable: 'DATABASE_URL', url: primary } : undefined;
+}
+
+/** The name of the database a URL points at, e.g. `ctoprojects`. */
+export function databaseName(url: URL): string {
+  return decodeURIComponent(url.pathname.slice(1));
+}
+
+/** The PostgreSQL schema a URL selects with `?schema=`, `public` by default. */
+export function schemaName(url: URL): string {
+  return url.searchParams.get('schema') ?? 'public';
+}

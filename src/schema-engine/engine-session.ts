@@ -1,0 +1,84 @@
+/**
+ * One Prisma schema engine (the WebAssembly build) bound to one database.
+ */
+import { bindMigrationAwareSqlAdapterFactory, type SqlDriverAdapter } from '@prisma/driver-adapter-utils';
+import { type EngineDatabases, engineAdapterFactory } from './pg-adapter.ts';
+import { loadSchemaEngineWasm, type WasmSchemaEngine } from './wasm-module.ts';
+
+/** `[path, content]` of each schema file, as the engine's constructor takes them. */
+export type Datamodels = [path: string, content: string][];
+
+/** Receives the engine's log lines, already JSON in the native engine's format. */
+export type EngineLog = (jsonLine: string) => void;
+
+export interface EngineSession {
+  readonly engine: WasmSchemaEngine;
+  readonly databases: EngineDatabases;
+  /** Frees the engine and closes its connections. Safe to call twice. */
+  close(): Promise<void>;
+}
+
+/**
+ * Starts an engine on `databases.url`. Nothing connects until the engine
+ * runs its first query, so work that needs no database (a diff between two
+ * schema files) runs even when the server is down.
+ */
+export async function openEngineSession(
+  databases: EngineDatabases,
+  datamodels: Datamodels,
+  log: EngineLog = () => {},
+): Promise<EngineSession> {
+  const glue = await loadSchemaEngineWasm();
+  const engine = await glue.SchemaEngine.new(
+    { datamodels: nonEmpty(datamodels) },
+    (line: string) => log(line),
+    bindMigrationAwareSqlAdapterFactory(engineAdapterFactory(databases)),
+  );
+  return sessionOf(engine, databases, async () => {});
+}
+
+/**
+ * Starts an engine on a connection that already exists (a shadow database):
+ * the engine borrows it, and closing the session disposes of it.
+ */
+export async function openEngineOnAdapter(
+  adapter: SqlDriverAdapter,
+  databases: EngineDatabases,
+  datamodels: Datamodels,
+  log: EngineLog = () => {},
+): Promise<EngineSession> {
+  const glue = await loadSchemaEngineWasm();
+  const lent = {
+    provider: 'postgres' as const,
+    adapterName: adapter.adapterName,
+    connect: async () => adapter,
+    connectToShadowDb: async () => {
+      throw new Error('A shadow database has no shadow database of its own.');
+    },
+  };
+  const engine = await glue.SchemaEngine.new(
+    { datamodels: nonEmpty(datamodels) },
+    (line: string) => log(line),
+    bindMigrationAwareSqlAdapterFactory(lent),
+  );
+  return sessionOf(engine, databases, () => adapter.dispose());
+}
+
+/** Commands such as `migrate status` pass no schema; the engine panics on an empty list but takes none at all. */
+function nonEmpty(datamodels: Datamodels): Datamodels | undefined {
+  return datamodels.length > 0 ? datamodels : undefined;
+}
+
+function sessionOf(engine: WasmSchemaEngine, databases: EngineDatabases, release: () => Promise<void>): EngineSession {
+  let closed = false;
+  return {
+    engine,
+    databases,
+    async close() {
+      if (closed) return;
+      closed = true;
+      engine.free();
+      await release();
+    },
+  };
+}

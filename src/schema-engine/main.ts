@@ -1,0 +1,105 @@
+#!/usr/bin/env -S node --experimental-strip-types --disable-warning=ExperimentalWarning
+/**
+ * The offline schema engine: a drop-in for Prisma's native `schema-engine`
+ * binary, run by the Prisma CLI through `PRISMA_SCHEMA_ENGINE_BINARY`.
+ *
+ *   main.ts --version
+ *   main.ts [--datamodels FILE]… [--datasource JSON] cli <command>
+ *   main.ts [--datamodels FILE]… [--datasource JSON]           (JSON-RPC on stdin/stdout)
+ */
+import { readFile } from 'node:fs/promises';
+import { parseArgs } from 'node:util';
+import { redactPasswords } from '../config/database-url.ts';
+import { CLI_COMMANDS, type CliCommand, EngineCliError, runCliCommand } from './cli-commands.ts';
+import { type Datamodels, openEngineSession } from './engine-session.ts';
+import { serveRpc } from './rpc-server.ts';
+import { schemaEngineVersion, takeLastPanic } from './wasm-module.ts';
+
+/** Work that needs no database still needs a URL to build an adapter from; nothing connects to it. */
+const NO_DATABASE = 'postgresql://localhost/no_database_configured';
+
+function logLine(level: 'INFO' | 'ERROR', fields: Record<string, unknown>): void {
+  process.stderr.write(`${JSON.stringify({ level, target: 'schema_engine::logger', fields })}\n`);
+}
+
+function parseDatasource(json: string | undefined): { url?: URL | undefined; shadowUrl?: URL | undefined } {
+  if (json === undefined) return {};
+  const datasource = JSON.parse(json) as { url?: string; shadowDatabaseUrl?: string };
+  const toUrl = (value: string | undefined) => (value ? new URL(value) : undefined);
+  return { url: toUrl(datasource.url), shadowUrl: toUrl(datasource.shadowDatabaseUrl) };
+}
+
+async function main(argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    strict: false,
+    options: {
+      version: { type: 'boolean', short: 'V' },
+      datamodels: { type: 'string', multiple: true },
+      datasource: { type: 'string' },
+    },
+  });
+
+  if (values.version) {
+    process.stdout.write(`schema-engine-wasm ${await schemaEngineVersion()}\n`);
+    return 0;
+  }
+
+  const { url, shadowUrl } = parseDatasource(values.datasource as string | undefined);
+
+  if (positionals[0] === 'cli') {
+    // The CLI skips the first line of stderr, where the native engine announces itself; so do we.
+    logLine('INFO', { message: `Starting schema engine CLI (schema-engine-wasm ${await schemaEngineVersion()})` });
+    const command = positionals[1] as CliCommand;
+    if (!CLI_COMMANDS.includes(command)) {
+      logLine('ERROR', {
+        message: `Unknown command \`${positionals[1]}\`; expected one of ${CLI_COMMANDS.join(', ')}.`,
+      });
+      return 1;
+    }
+    if (!url) {
+      logLine('ERROR', {
+        error_code: 'P1012',
+        message: 'No datasource URL was given: set DATABASE_URL (or DIRECT_DATABASE_URL).',
+      });
+      return 1;
+    }
+    try {
+      const out = await runCliCommand(command, url);
+      if (out) process.stdout.write(`${out}\n`);
+      return 0;
+    } catch (error) {
+      const { errorCode, message } =
+        error instanceof EngineCliError ? error : new EngineCliError('P1000', String((error as Error).message));
+      logLine('ERROR', { error_code: errorCode, message });
+      return 1;
+    }
+  }
+
+  const datamodels: Datamodels = await Promise.all(
+    ((values.datamodels as string[] | undefined) ?? []).map(
+      async (path): Promise<[string, string]> => [path, await readFile(path, 'utf8')],
+    ),
+  );
+  const session = await openEngineSession({ url: url ?? new URL(NO_DATABASE), shadowUrl }, datamodels, (line) =>
+    process.stderr.write(`${line}\n`),
+  );
+  await serveRpc(
+    session,
+    process.stdin,
+    (line) => process.stdout.write(`${line}\n`),
+    (line) => process.stderr.write(`${line}\n`),
+  );
+  return 0;
+}
+
+// The wasm engine reports some faults by throwing from a callback; turn them into a log line the CLI prints.
+process.on('uncaughtException', (error) => {
+  const panic = takeLastPanic();
+  logLine('ERROR', { message: redactPasswords(`Offline schema engine failed: ${panic ?? error.message}`) });
+  process.exit(101);
+});
+
+// Exit explicitly: idle pool connections would otherwise keep the process up for their idle timeout.
+process.exit(await main(process.argv.slice(2)));
