@@ -1,0 +1,33 @@
+/**
+ * Prisma CLI configuration. Prisma 7 reads connection strings from here, not
+ * from schema.prisma, and does not load `.env` by itself: we do, without
+ * overriding variables already set in the environment.
+ *
+ * - Migrations, introspection and Studio use DIRECT_DATABASE_URL when it is
+ *   set (PgBouncer in transaction mode breaks long migrations), else DATABASE_URL.
+ * - SHADOW_DATABASE_URL is the database Prisma Migrate may wipe to diff against;
+ *   without it a temporary database is created on the same server and dropped.
+ * - The application's runtime client reads DATABASE_URL: see src/client.
+ */
+import { existsSync } from 'node:fs';
+import { defineConfig } from 'prisma/config';
+import { migrationDatabaseUrl, optionalDatabaseUrl } from './src/config/database-url.ts';
+
+if (existsSync('.env')) process.loadEnvFile('.env');
+
+const migrationUrl = migrationDatabaseUrl(process.env);
+const shadowUrl = optionalDatabaseUrl(process.env, 'SHADOW_DATABASE_URL');
+
+export default defineConfig({
+  schema: 'prisma/schema.prisma',
+  migrations: {
+    path: 'prisma/migrations',
+  },
+  // Left out when no URL is set, so that `format`, `validate` and `generate` work without a database.
+  ...(migrationUrl && {
+    datasource: {
+      url: migrationUrl.url.toString(),
+      ...(shadowUrl && { shadowDatabaseUrl: shadowUrl.toString() }),
+    },
+  }),
+});
