@@ -1,7 +1,11 @@
 /**
  * One Prisma schema engine (the WebAssembly build) bound to one database.
  */
-import { bindMigrationAwareSqlAdapterFactory, type SqlDriverAdapter } from '@prisma/driver-adapter-utils';
+import {
+  bindMigrationAwareSqlAdapterFactory,
+  type ErrorRegistry,
+  type SqlDriverAdapter,
+} from '@prisma/driver-adapter-utils';
 import { type EngineDatabases, engineAdapterFactory } from './pg-adapter.ts';
 import { loadSchemaEngineWasm, type WasmSchemaEngine } from './wasm-module.ts';
 
@@ -14,6 +18,12 @@ export type EngineLog = (jsonLine: string) => void;
 export interface EngineSession {
   readonly engine: WasmSchemaEngine;
   readonly databases: EngineDatabases;
+  /**
+   * The engine reports an error thrown by the adapter as "External error id#N";
+   * the error itself waits in the adapter binding's registry. Returns `error`
+   * with that reference replaced by the real message (a PostgreSQL error, its line).
+   */
+  explain(error: unknown): unknown;
   /** Frees the engine and closes its connections. Safe to call twice. */
   close(): Promise<void>;
 }
@@ -29,12 +39,13 @@ export async function openEngineSession(
   log: EngineLog = () => {},
 ): Promise<EngineSession> {
   const glue = await loadSchemaEngineWasm();
+  const adapterFactory = bindMigrationAwareSqlAdapterFactory(engineAdapterFactory(databases));
   const engine = await glue.SchemaEngine.new(
     { datamodels: nonEmpty(datamodels) },
     (line: string) => log(line),
-    bindMigrationAwareSqlAdapterFactory(engineAdapterFactory(databases)),
+    adapterFactory,
   );
-  return sessionOf(engine, databases, async () => {});
+  return sessionOf(engine, databases, adapterFactory.errorRegistry, async () => {});
 }
 
 /**
@@ -56,12 +67,13 @@ export async function openEngineOnAdapter(
       throw new Error('A shadow database has no shadow database of its own.');
     },
   };
+  const adapterFactory = bindMigrationAwareSqlAdapterFactory(lent);
   const engine = await glue.SchemaEngine.new(
     { datamodels: nonEmpty(datamodels) },
     (line: string) => log(line),
-    bindMigrationAwareSqlAdapterFactory(lent),
+    adapterFactory,
   );
-  return sessionOf(engine, databases, () => adapter.dispose());
+  return sessionOf(engine, databases, adapterFactory.errorRegistry, () => adapter.dispose());
 }
 
 /** Commands such as `migrate status` pass no schema; the engine panics on an empty list but takes none at all. */
@@ -69,11 +81,24 @@ function nonEmpty(datamodels: Datamodels): Datamodels | undefined {
   return datamodels.length > 0 ? datamodels : undefined;
 }
 
-function sessionOf(engine: WasmSchemaEngine, databases: EngineDatabases, release: () => Promise<void>): EngineSession {
+function sessionOf(
+  engine: WasmSchemaEngine,
+  databases: EngineDatabases,
+  errors: ErrorRegistry,
+  release: () => Promise<void>,
+): EngineSession {
   let closed = false;
   return {
     engine,
     databases,
+    explain(error) {
+      if (!(error instanceof Error)) return error;
+      error.message = error.message.replace(/External error id#(\d+)/g, (reference, id: string) => {
+        const cause = errors.consumeError(Number(id))?.error as { message?: string } | undefined;
+        return cause?.message ?? reference;
+      });
+      return error;
+    },
     async close() {
       if (closed) return;
       closed = true;

@@ -53,6 +53,8 @@ export async function planNextMigration(
     });
     const script = diff.stdout ?? '';
     return { script, steps: countSteps(script) };
+  } catch (error) {
+    throw shadow.explain(error);
   } finally {
     await shadow.close();
   }

@@ -8,7 +8,6 @@ import { randomUUID } from 'node:crypto';
 import { PrismaPg } from '@prisma/adapter-pg';
 import {
   ColumnTypeEnum,
-  DriverAdapterError,
   type SqlDriverAdapter,
   type SqlMigrationAwareDriverAdapterFactory,
   type SqlResultSet,
@@ -89,9 +88,22 @@ function quoteIdentifier(name: string): string {
   return `"${name.replaceAll('"', '""')}"`;
 }
 
-/** 1-based line of a 1-based character position in `script`. */
-function lineAt(script: string, position: number): number {
-  return script.slice(0, Math.max(0, position - 1)).split('\n').length;
+/**
+ * The line of `script` an error points at. PostgreSQL gives a position for
+ * most errors in queries but none for many in DDL ("relation … does not
+ * exist" in an ALTER TABLE); then the first line naming the object the
+ * message quotes is the best guess, and we say it is a guess.
+ */
+function locateError(script: string, error: pg.DatabaseError): string {
+  const lines = script.split('\n');
+  const describe = (index: number, prefix: string) =>
+    `\n${prefix} line ${index + 1} of the migration: ${lines[index]?.trim()}`;
+  if (error.position) {
+    return describe(script.slice(0, Math.max(0, Number(error.position) - 1)).split('\n').length - 1, 'at');
+  }
+  const quoted = /"([^"]+)"/.exec(error.message)?.[1];
+  const index = quoted ? lines.findIndex((line) => line.includes(`"${quoted}"`) || line.includes(` ${quoted} `)) : -1;
+  return index >= 0 ? describe(index, 'probably at') : '';
 }
 
 /**
@@ -142,16 +154,10 @@ class WholeScriptAdapter implements SqlDriverAdapter {
       await this.#pool.query(script);
     } catch (error) {
       if (!(error instanceof pg.DatabaseError)) throw error;
-      const where = error.position ? ` (at line ${lineAt(script, Number(error.position))} of the script)` : '';
-      throw new DriverAdapterError({
-        kind: 'postgres',
-        code: error.code ?? 'N/A',
-        severity: error.severity ?? 'ERROR',
-        message: `${error.message}${where}`,
-        detail: error.detail,
-        column: error.column,
-        hint: error.hint,
-      });
+      // A plain Error, not a DriverAdapterError: the engine would trade a known code
+      // for a terse message of its own ("No such table: x") and drop the line.
+      const hint = error.hint ? `\nHint: ${error.hint}` : '';
+      throw new Error(`PostgreSQL error ${error.code}: ${error.message}${locateError(script, error)}${hint}`);
     }
   }
 }

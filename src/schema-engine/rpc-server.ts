@@ -4,6 +4,7 @@
  * Requests are answered one at a time, in order, like the native engine does.
  */
 import { createInterface } from 'node:readline';
+import type { DiffParams, DiffResult } from '@prisma/schema-engine-wasm';
 import { redactPasswords } from '../config/database-url.ts';
 import type { EngineLog, EngineSession } from './engine-session.ts';
 import { createMigration, evaluateDataLoss } from './migration-planner.ts';
@@ -28,7 +29,27 @@ const COMPOSED: Record<string, Handler> = {
   getDatabaseVersion: (session) => session.engine.version(),
 };
 
-async function dispatch(session: EngineSession, request: RpcRequest, log: EngineLog): Promise<unknown> {
+/**
+ * The native engine prints a diff itself, through a `print` request to the CLI,
+ * and answers with no stdout; the CLI relies on that and prints nothing else.
+ */
+async function diffAndPrint(
+  session: EngineSession,
+  params: DiffParams,
+  print: (content: string) => void,
+): Promise<DiffResult> {
+  const result = await session.engine.diff(params);
+  if (result.stdout) print(result.stdout);
+  return { ...result, stdout: null };
+}
+
+async function dispatch(
+  session: EngineSession,
+  request: RpcRequest,
+  log: EngineLog,
+  print: (content: string) => void,
+): Promise<unknown> {
+  if (request.method === 'diff') return diffAndPrint(session, request.params as DiffParams, print);
   const composed = COMPOSED[request.method];
   if (composed) return composed(session, request.params as never, log);
   const method = (session.engine as unknown as Record<string, unknown>)[request.method];
@@ -61,6 +82,9 @@ export async function serveRpc(
   log: EngineLog,
 ): Promise<void> {
   const lines = createInterface({ input, crlfDelay: Infinity });
+  let printRequests = 0;
+  const print = (content: string) =>
+    write(JSON.stringify({ jsonrpc: '2.0', id: ++printRequests, method: 'print', params: { content } }));
   try {
     for await (const line of lines) {
       if (line.trim() === '') continue;
@@ -73,10 +97,10 @@ export async function serveRpc(
       }
       if (request.method === undefined) continue; // a response to a request of ours, e.g. `print`
       try {
-        const result = await dispatch(session, request, log);
+        const result = await dispatch(session, request, log, print);
         write(JSON.stringify({ jsonrpc: '2.0', id: request.id, result: result ?? {} }));
       } catch (error) {
-        write(JSON.stringify(errorResponse(request.id, error)));
+        write(JSON.stringify(errorResponse(request.id, session.explain(error))));
       }
     }
   } finally {

@@ -1,0 +1,189 @@
+/**
+ * A PostgreSQL server started from the machine's own server binaries (Debian's
+ * `postgresql` package), on loopback, for tests and local development.
+ *
+ * PostgreSQL refuses to run as root, so under root (CI containers) every
+ * server process runs as the unprivileged `postgres` user that Debian's
+ * package creates, and the data directory is handed to that user.
+ */
+import { execFile as execFileCallback } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync, readdirSync } from 'node:fs';
+import { chown, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import createDebug from 'debug';
+
+const execFile = promisify(execFileCallback);
+const debug = createDebug('fixtures:system-postgres');
+
+const DEBIAN_SERVER_DIRS = '/usr/lib/postgresql';
+const SERVER_USER = 'postgres';
+
+/** The server could not be found, set up or started; the message says what to do. */
+export class SystemPostgresError extends Error {
+  override name = 'SystemPostgresError';
+}
+
+export interface SystemPostgresOptions {
+  /** Keep the cluster here across runs; a temporary directory removed on `stop()` otherwise. */
+  readonly dataDir?: string;
+  /** The port to listen on; a free one by default. */
+  readonly port?: number;
+  /** The superuser's password for a new cluster; random by default. */
+  readonly password?: string;
+}
+
+export interface StartedSystemPostgres {
+  /** The superuser's URL to the `postgres` database, password included. */
+  readonly url: URL;
+  readonly version: number;
+  readonly dataDir: string;
+  /** Stops the server (and removes a temporary data directory). Safe to call twice. */
+  stop(): Promise<void>;
+  [Symbol.asyncDispose](): Promise<void>;
+}
+
+/** `/usr/lib/postgresql/15/bin`, the newest server installed, or `FIXTURES_PG_BIN_DIR`. */
+export function findServerBinaries(env: NodeJS.ProcessEnv = process.env): { binDir: string; version: number } {
+  const override = env.FIXTURES_PG_BIN_DIR;
+  if (override) {
+    if (!existsSync(join(override, 'postgres'))) {
+      throw new SystemPostgresError(
+        `FIXTURES_PG_BIN_DIR is ${override}, which holds no \`postgres\` binary: point it at a PostgreSQL bin directory.`,
+      );
+    }
+    return { binDir: override, version: Number(/(\d+)/.exec(override)?.[1] ?? 0) };
+  }
+  const versions = existsSync(DEBIAN_SERVER_DIRS)
+    ? readdirSync(DEBIAN_SERVER_DIRS)
+        .filter((name) => /^\d+$/.test(name) && existsSync(join(DEBIAN_SERVER_DIRS, name, 'bin', 'postgres')))
+        .map(Number)
+        .sort((a, b) => b - a)
+    : [];
+  const newest = versions[0];
+  if (newest === undefined) {
+    throw new SystemPostgresError(
+      `No PostgreSQL server binaries in ${DEBIAN_SERVER_DIRS}/*/bin: install them (apt-get install postgresql), ` +
+        'set FIXTURES_PG_BIN_DIR to a bin directory, or point TEST_DATABASE_URL at a running server.',
+    );
+  }
+  return { binDir: join(DEBIAN_SERVER_DIRS, String(newest), 'bin'), version: newest };
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
+    });
+  });
+}
+
+const runningAsRoot = () => process.getuid?.() === 0;
+
+/** Runs a server binary, as the `postgres` user when we are root. */
+async function runServerTool(binary: string, args: string[]): Promise<string> {
+  const [command, commandArgs] = runningAsRoot()
+    ? ['runuser', ['-u', SERVER_USER, '--', binary, ...args]]
+    : [binary, args];
+  try {
+    const { stdout } = await execFile(command, commandArgs, { maxBuffer: 16 * 1024 * 1024 });
+    return stdout;
+  } catch (error) {
+    const { stderr = '', message } = error as { stderr?: string; message: string };
+    throw new SystemPostgresError(`${binary.split('/').pop()} failed: ${(stderr || message).trim()}`);
+  }
+}
+
+async function handToServerUser(path: string): Promise<void> {
+  if (!runningAsRoot()) return;
+  const { stdout } = await execFile('id', ['-u', SERVER_USER]).catch(() => {
+    throw new SystemPostgresError(
+      `PostgreSQL refuses to run as root and there is no \`${SERVER_USER}\` user to run it as: create one (useradd -r ${SERVER_USER}) or run as a non-root user.`,
+    );
+  });
+  const { stdout: gid } = await execFile('id', ['-g', SERVER_USER]);
+  await chown(path, Number(stdout.trim()), Number(gid.trim()));
+}
+
+/**
+ * Starts PostgreSQL on 127.0.0.1, tuned for tests (no fsync, no synchronous
+ * commit, no full-page writes: a crash loses nothing we would keep).
+ *
+ * @example
+ * await using server = await startSystemPostgres();
+ * console.log(server.url.port);
+ */
+export async function startSystemPostgres(options: SystemPostgresOptions = {}): Promise<StartedSystemPostgres> {
+  const { binDir, version } = findServerBinaries();
+  const temporaryRoot = options.dataDir === undefined ? await mkdtemp(join(tmpdir(), 'fixtures-pg-')) : undefined;
+  const dataDir = options.dataDir ?? join(temporaryRoot as string, 'data');
+  const port = options.port ?? (await freePort());
+  const password = options.password ?? randomBytes(12).toString('hex');
+  const started = performance.now();
+
+  const removeTemporary = async () => {
+    if (temporaryRoot) await rm(temporaryRoot, { recursive: true, force: true });
+  };
+
+  try {
+    if (temporaryRoot) await handToServerUser(temporaryRoot);
+    await mkdir(dataDir, { recursive: true });
+    await handToServerUser(dataDir);
+    if (!existsSync(join(dataDir, 'PG_VERSION'))) {
+      // initdb reads the password from a file: kept out of the data directory, which must be empty.
+      const passwordDir = await mkdtemp(join(tmpdir(), 'fixtures-pg-init-'));
+      const passwordFile = join(passwordDir, 'password');
+      await writeFile(passwordFile, `${password}\n`, { mode: 0o600 });
+      await handToServerUser(passwordDir);
+      await handToServerUser(passwordFile);
+      try {
+        await runServerTool(join(binDir, 'initdb'), [
+          '-D',
+          dataDir,
+          '-U',
+          'postgres',
+          `--pwfile=${passwordFile}`,
+          '--auth=scram-sha-256',
+          '-E',
+          'UTF8',
+          '--no-locale',
+        ]);
+      } finally {
+        await rm(passwordDir, { recursive: true, force: true });
+      }
+    }
+    await runServerTool(join(binDir, 'pg_ctl'), [
+      '-D',
+      dataDir,
+      '-l',
+      join(dataDir, 'server.log'),
+      '-w',
+      '-t',
+      '60',
+      '-o',
+      `-p ${port} -c listen_addresses=127.0.0.1 -c unix_socket_directories='${dataDir}' -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300`,
+      'start',
+    ]);
+  } catch (error) {
+    await removeTemporary();
+    throw error;
+  }
+  debug('PostgreSQL %d up on port %d in %d ms', version, port, Math.round(performance.now() - started));
+
+  let stopping: Promise<void> | undefined;
+  const stop = () => {
+    stopping ??= (async () => {
+      await runServerTool(join(binDir, 'pg_ctl'), ['-D', dataDir, '-m', 'immediate', '-w', 'stop']).catch(() => {});
+      await removeTemporary();
+    })();
+    return stopping;
+  };
+  const url = new URL(`postgresql://postgres:${password}@127.0.0.1:${port}/postgres`);
+  return { url, version, dataDir, stop, [Symbol.asyncDispose]: stop };
+}

@@ -1,0 +1,13 @@
+/**
+ * `@ctoprojects/fixtures`: the CTOProjects data model and what test suites need of it.
+ */
+export {
+  type CreatePrismaClientOptions,
+  createPrismaClient,
+  type PoolSettings,
+  poolSettings,
+} from './client/create-prisma-client.ts';
+export { DatabaseUrlError, redactPasswords } from './config/database-url.ts';
+export { Prisma, PrismaClient } from './generated/prisma/client.ts';
+export * from './generated/prisma/enums.ts';
+export type * from './generated/prisma/models.ts';

@@ -1,0 +1,206 @@
+/**
+ * Every command of the README's table, run through the real Prisma CLI (the
+ * script behind `npm run prisma:*`) against a real PostgreSQL, with no
+ * download: where no native engine is installed, the offline engine serves.
+ */
+import { existsSync } from 'node:fs';
+import { readdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { emptyDatabase, type TestDatabase } from '../support/databases.ts';
+import { runPrisma } from '../support/run-cli.ts';
+import { type ScratchProject, scratchProject } from '../support/scratch-project.ts';
+
+async function query<T extends pg.QueryResultRow>(url: string, sql: string): Promise<T[]> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    return (await client.query<T>(sql)).rows;
+  } finally {
+    await client.end();
+  }
+}
+
+const tableNames = (url: string) =>
+  query<{ tablename: string }>(url, "SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY 1").then(
+    (rows) => rows.map((row) => row.tablename),
+  );
+
+const DATA_TABLES = [
+  'audit_logs',
+  'content_chunks',
+  'generated_assets',
+  'interactions',
+  'learning_sessions',
+  'progress_metrics',
+  'study_materials',
+  'user_feedback',
+  'users',
+];
+
+describe('the Prisma CLI, offline', () => {
+  let project: ScratchProject;
+  let database: TestDatabase;
+  const env = () => ({ DATABASE_URL: database.url });
+
+  beforeAll(async () => {
+    project = await scratchProject();
+    database = await emptyDatabase();
+  });
+
+  afterAll(async () => {
+    await database.drop();
+    await project.remove();
+  });
+
+  it('runs on the offline engine when no native engine is installed', async () => {
+    const result = await runPrisma(['--version'], { cwd: project.dir });
+
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/Schema Engine\s+: schema-engine-wasm [0-9a-f]{40}/);
+  });
+
+  it('format leaves the committed schema as it is and rewrites a messy one', async () => {
+    const committed = await runPrisma(['format', '--check'], { cwd: project.dir });
+    expect(committed.code, committed.output).toBe(0);
+
+    const tidy = await project.readSchema();
+    await project.writeSchema(
+      tidy.replace('  displayName String   @map("display_name")', 'displayName    String @map("display_name")'),
+    );
+    const formatted = await runPrisma(['format'], { cwd: project.dir });
+
+    expect(formatted.code, formatted.output).toBe(0);
+    expect(await project.readSchema()).toBe(tidy);
+  });
+
+  it('validate accepts the schema and names the line of a mistake', async () => {
+    expect((await runPrisma(['validate'], { cwd: project.dir })).code).toBe(0);
+
+    const tidy = await project.readSchema();
+    await project.writeSchema(
+      tidy.replace('role        UserRole @default(LEARNER)', 'role        UserRol @default(LEARNER)'),
+    );
+    const broken = await runPrisma(['validate'], { cwd: project.dir });
+    await project.writeSchema(tidy);
+
+    expect(broken.code).not.toBe(0);
+    expect(broken.output).toContain('Type "UserRol" is neither a built-in type, nor refers to another model');
+    expect(broken.output).toMatch(/schema\.prisma:\d+/);
+  });
+
+  it('generate writes a typed client', async () => {
+    const result = await runPrisma(['generate'], { cwd: project.dir });
+
+    expect(result.code, result.output).toBe(0);
+    expect(result.output).toContain('Generated Prisma Client (7.10.0)');
+    expect(existsSync(join(project.dir, 'src', 'generated', 'prisma', 'client.ts'))).toBe(true);
+  });
+
+  it('migrate deploy applies every migration to an empty database and records it', async () => {
+    const result = await runPrisma(['migrate', 'deploy'], { cwd: project.dir, env: env() });
+
+    expect(result.code, result.output).toBe(0);
+    expect(result.output).toContain('All migrations have been successfully applied.');
+    expect(await tableNames(database.url)).toEqual(['_prisma_migrations', ...DATA_TABLES]);
+    const [applied] = await query<{ migration_name: string; finished_at: Date | null; checksum: string }>(
+      database.url,
+      'SELECT migration_name, finished_at, checksum FROM _prisma_migrations',
+    );
+    expect(applied?.migration_name).toMatch(/^\d{14}_init$/);
+    expect(applied?.finished_at).toBeInstanceOf(Date);
+    expect(applied?.checksum).toMatch(/^[0-9a-f]{64}$/);
+  });
+
+  it('migrate status reports the database up to date', async () => {
+    const result = await runPrisma(['migrate', 'status'], { cwd: project.dir, env: env() });
+
+    expect(result.code, result.output).toBe(0);
+    expect(result.output).toContain('Database schema is up to date!');
+  });
+
+  it('migrate dev --name creates the next migration from a schema change and applies it', async () => {
+    const schema = await project.readSchema();
+    await project.writeSchema(schema.replace(/(model User \{\n)/, '$1  nickname    String?\n'));
+
+    const result = await runPrisma(['migrate', 'dev', '--name', 'add_nickname'], { cwd: project.dir, env: env() });
+
+    expect(result.code, result.output).toBe(0);
+    expect(result.output).toContain('Your database is now in sync with your schema.');
+    const created = (await readdir(project.migrationsDir)).find((name) => name.endsWith('_add_nickname'));
+    expect(created).toMatch(/^\d{14}_add_nickname$/);
+    const sql = await readFile(join(project.migrationsDir, created as string, 'migration.sql'), 'utf8');
+    expect(sql).toBe('-- AlterTable\nALTER TABLE "users" ADD COLUMN     "nickname" TEXT;\n');
+    const columns = await query<{ column_name: string }>(
+      database.url,
+      "SELECT column_name FROM information_schema.columns WHERE table_name = 'users' AND column_name = 'nickname'",
+    );
+    expect(columns).toHaveLength(1);
+  });
+
+  it('migrate dev with nothing to change says so and creates nothing', async () => {
+    const before = await readdir(project.migrationsDir);
+    const result = await runPrisma(['migrate', 'dev', '--name', 'nothing'], { cwd: project.dir, env: env() });
+
+    expect(result.code, result.output).toBe(0);
+    expect(result.output).toContain('Already in sync');
+    expect(await readdir(project.migrationsDir)).toEqual(before);
+  });
+
+  it('migrate dev warns before a migration drops data', async () => {
+    await query(
+      database.url,
+      "INSERT INTO users (email, display_name, nickname) VALUES ('a@ctoprojects.dev', 'A', 'nick')",
+    );
+    const schema = await project.readSchema();
+    await project.writeSchema(schema.replace('  nickname    String?\n', ''));
+
+    const result = await runPrisma(['migrate', 'dev', '--name', 'drop_nickname'], { cwd: project.dir, env: env() });
+
+    expect(result.output).toContain(
+      'You are about to drop the column `nickname` on the `users` table, which still contains 1 non-null values.',
+    );
+    expect(result.code).not.toBe(0); // not a TTY and no --force: Prisma refuses rather than lose data
+    await project.writeSchema(schema);
+  });
+
+  it('migrate reset --force drops everything and re-applies the migrations', async () => {
+    expect(await query(database.url, 'SELECT 1 FROM users')).toHaveLength(1);
+
+    const result = await runPrisma(['migrate', 'reset', '--force'], { cwd: project.dir, env: env() });
+
+    expect(result.code, result.output).toBe(0);
+    expect(await query(database.url, 'SELECT 1 FROM users')).toHaveLength(0);
+    const applied = await query<{ migration_name: string }>(
+      database.url,
+      'SELECT migration_name FROM _prisma_migrations',
+    );
+    expect(applied.map((row) => row.migration_name.replace(/^\d{14}_/, '')).sort()).toEqual(['add_nickname', 'init']);
+  });
+
+  it('leaves no shadow database behind', async () => {
+    const leftovers = await query<{ datname: string }>(
+      database.url,
+      "SELECT datname FROM pg_database WHERE datname LIKE 'prisma_migrate_shadow_db_%'",
+    );
+    expect(leftovers).toEqual([]);
+  });
+
+  it('a migration that fails half-way names the migration and line, and applies none of it', async () => {
+    const failing = join(project.migrationsDir, '29990101000000_broken');
+    await import('node:fs/promises').then((fs) => fs.mkdir(failing));
+    await writeFile(
+      join(failing, 'migration.sql'),
+      'CREATE TABLE "half_done" ("id" INT);\n\nALTER TABLE "no_such_table" ADD COLUMN "x" INT;\n',
+    );
+
+    const result = await runPrisma(['migrate', 'deploy'], { cwd: project.dir, env: env() });
+
+    expect(result.code).not.toBe(0);
+    expect(result.output).toContain('29990101000000_broken');
+    expect(result.output).toContain('relation "no_such_table" does not exist');
+    expect(result.output).toContain('line 3');
+    expect(await tableNames(database.url)).not.toContain('half_done');
+  });
+});

@@ -1,0 +1,65 @@
+/**
+ * Runs the project's own commands as a user would, in a child process, and
+ * returns what they printed: the tests read the text users see.
+ */
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+export const PROJECT_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+
+export interface CliResult {
+  readonly code: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+  /** stdout and stderr together, for assertions that do not care which. */
+  readonly output: string;
+}
+
+/** Variables that must not leak from the developer's shell into a command under test. */
+const CONNECTION_VARIABLES = ['DATABASE_URL', 'DIRECT_DATABASE_URL', 'SHADOW_DATABASE_URL'];
+
+export interface RunOptions {
+  readonly env?: Record<string, string | undefined>;
+  readonly cwd?: string;
+  readonly input?: string;
+  readonly timeoutMs?: number;
+}
+
+/** `node src/cli/prisma.ts …args`: the command behind every `npm run prisma:*`. */
+export function runPrisma(args: string[], options: RunOptions = {}): Promise<CliResult> {
+  return runNode([`${PROJECT_ROOT}src/cli/prisma.ts`, ...args], options);
+}
+
+export function runNode(
+  args: string[],
+  { env = {}, cwd = PROJECT_ROOT, input, timeoutMs = 120_000 }: RunOptions = {},
+): Promise<CliResult> {
+  const base = { ...process.env };
+  for (const name of CONNECTION_VARIABLES) delete base[name];
+  return new Promise((resolve, reject) => {
+    const child = spawn(
+      process.execPath,
+      ['--experimental-strip-types', '--disable-warning=ExperimentalWarning', ...args],
+      {
+        cwd,
+        env: { ...base, NO_COLOR: '1', FORCE_COLOR: '0', CI: '1', ...env },
+        stdio: ['pipe', 'pipe', 'pipe'],
+      },
+    );
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk) => {
+      stdout += chunk;
+    });
+    child.stderr.on('data', (chunk) => {
+      stderr += chunk;
+    });
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+    child.on('error', reject);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr, output: `${stdout}\n${stderr}` });
+    });
+    child.stdin.end(input ?? '');
+  });
+}
