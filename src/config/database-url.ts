@@ -31,9 +31,11 @@ export class DatabaseUrlError extends Error {
  * Safe on text that is not a URL; used on every message that may quote a URL.
  */
 export function redactPasswords(text: string): string {
+  // `user:password@` after a scheme, after a bare `//` (a malformed URL still leaks), or at the start of a token.
+  // Greedy up to the token's last `@`, so a password with a raw `@` in it is hidden whole.
   return text
-    .replace(/([a-z][a-z0-9+.-]*:\/\/[^:/?#@\s]*:)([^@\s]*)@/gi, '$1***@')
-    .replace(/([?&]password=)[^&\s]*/gi, '$1***');
+    .replace(/([a-z][a-z0-9+.-]*:\/\/|\/\/|^|[\s"'(=`])([^\s:/?#@"'`]*):(?!\/\/)([^\s"'`]*)@/gi, '$1$2:***@')
+    .replace(/([?&]password=)[^&\s"'`]*/gi, '$1***');
 }
 
 /**
