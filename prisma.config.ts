@@ -22,6 +22,8 @@ export default defineConfig({
   schema: 'prisma/schema.prisma',
   migrations: {
     path: 'prisma/migrations',
+    // `prisma db seed` and `npm run db:seed`: the idempotent baseline (src/seed/baseline.ts).
+    seed: 'node --experimental-strip-types --disable-warning=ExperimentalWarning src/seed/main.ts',
   },
   // Left out when no URL is set, so that `format`, `validate` and `generate` work without a database.
   ...(migrationUrl && {
