@@ -9,11 +9,11 @@
  *   without it a temporary database is created on the same server and dropped.
  * - The application's runtime client reads DATABASE_URL: see src/client.
  */
-import { existsSync } from 'node:fs';
 import { defineConfig } from 'prisma/config';
 import { migrationDatabaseUrl, optionalDatabaseUrl } from './src/config/database-url.ts';
+import { loadEnvFile } from './src/config/env-file.ts';
 
-if (existsSync('.env')) process.loadEnvFile('.env');
+loadEnvFile();
 
 const migrationUrl = migrationDatabaseUrl(process.env);
 const shadowUrl = optionalDatabaseUrl(process.env, 'SHADOW_DATABASE_URL');

@@ -10,11 +10,12 @@
  *    or any malformed URL, stops here with one line naming the variable.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DatabaseUrlError, migrationDatabaseUrl, optionalDatabaseUrl } from '../config/database-url.ts';
+import { loadEnvFile } from '../config/env-file.ts';
 
 const require = createRequire(import.meta.url);
 const OFFLINE_ENGINE = fileURLToPath(new URL('../schema-engine/main.ts', import.meta.url));
@@ -68,7 +69,7 @@ export function connectionProblem(args: readonly string[], env: NodeJS.ProcessEn
 }
 
 function main(args: string[]): number {
-  if (existsSync('.env')) process.loadEnvFile('.env');
+  loadEnvFile();
   const problem = connectionProblem(args, process.env);
   if (problem) {
     process.stderr.write(`Error: ${problem}\n`);

@@ -4,15 +4,15 @@
  * this machine unless FIXTURES_SEED_ALLOW_REMOTE=1, so nobody seeds
  * production by accident.
  */
-import { existsSync } from 'node:fs';
 import { createPrismaClient } from '../client/create-prisma-client.ts';
 import { DatabaseUrlError, databaseName, migrationDatabaseUrl, redactPasswords } from '../config/database-url.ts';
+import { loadEnvFile } from '../config/env-file.ts';
 import { seedBaseline } from './baseline.ts';
 
 const LOCAL_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]', '']);
 
 async function main(): Promise<number> {
-  if (existsSync('.env')) process.loadEnvFile('.env');
+  loadEnvFile();
   const target = migrationDatabaseUrl(process.env);
   if (!target) {
     process.stderr.write(

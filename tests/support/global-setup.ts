@@ -27,7 +27,7 @@ let server: StartedSystemPostgres | undefined;
 export async function setup(project: TestProject): Promise<() => Promise<void>> {
   const external = process.env.TEST_DATABASE_URL;
   if (!external) server = await startSystemPostgres();
-  const serverUrl = new URL(external ?? server!.url.toString());
+  const serverUrl = external ? new URL(external) : (server as StartedSystemPostgres).url;
 
   const admin = new pg.Client({ connectionString: serverUrl.toString() });
   await admin.connect();

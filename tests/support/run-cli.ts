@@ -42,7 +42,8 @@ export function runNode(
       ['--experimental-strip-types', '--disable-warning=ExperimentalWarning', ...args],
       {
         cwd,
-        env: { ...base, NO_COLOR: '1', FORCE_COLOR: '0', CI: '1', ...env },
+        // FIXTURES_ENV_FILE=none: a developer's .env must not change what the tests see.
+        env: { ...base, NO_COLOR: '1', FORCE_COLOR: '0', CI: '1', FIXTURES_ENV_FILE: 'none', ...env },
         stdio: ['pipe', 'pipe', 'pipe'],
       },
     );

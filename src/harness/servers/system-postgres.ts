@@ -111,6 +111,13 @@ async function handToServerUser(path: string): Promise<void> {
   await chown(path, Number(stdout.trim()), Number(gid.trim()));
 }
 
+async function isRunning(binDir: string, dataDir: string): Promise<boolean> {
+  return runServerTool(join(binDir, 'pg_ctl'), ['-D', dataDir, 'status']).then(
+    () => true,
+    () => false,
+  );
+}
+
 /**
  * Starts PostgreSQL on 127.0.0.1, tuned for tests (no fsync, no synchronous
  * commit, no full-page writes: a crash loses nothing we would keep).
@@ -158,18 +165,20 @@ export async function startSystemPostgres(options: SystemPostgresOptions = {}): 
         await rm(passwordDir, { recursive: true, force: true });
       }
     }
-    await runServerTool(join(binDir, 'pg_ctl'), [
-      '-D',
-      dataDir,
-      '-l',
-      join(dataDir, 'server.log'),
-      '-w',
-      '-t',
-      '60',
-      '-o',
-      `-p ${port} -c listen_addresses=127.0.0.1 -c unix_socket_directories='${dataDir}' -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300`,
-      'start',
-    ]);
+    // A kept cluster may still be running from an earlier `up`: then there is nothing to start.
+    if (temporaryRoot || !(await isRunning(binDir, dataDir)))
+      await runServerTool(join(binDir, 'pg_ctl'), [
+        '-D',
+        dataDir,
+        '-l',
+        join(dataDir, 'server.log'),
+        '-w',
+        '-t',
+        '60',
+        '-o',
+        `-p ${port} -c listen_addresses=127.0.0.1 -c unix_socket_directories='${dataDir}' -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300`,
+        'start',
+      ]);
   } catch (error) {
     await removeTemporary();
     throw error;
@@ -179,7 +188,9 @@ export async function startSystemPostgres(options: SystemPostgresOptions = {}): 
   let stopping: Promise<void> | undefined;
   const stop = () => {
     stopping ??= (async () => {
-      await runServerTool(join(binDir, 'pg_ctl'), ['-D', dataDir, '-m', 'immediate', '-w', 'stop']).catch(() => {});
+      // A throwaway cluster has nothing worth a clean shutdown; a kept one does.
+      const mode = temporaryRoot ? 'immediate' : 'fast';
+      await runServerTool(join(binDir, 'pg_ctl'), ['-D', dataDir, '-m', mode, '-w', 'stop']).catch(() => {});
       await removeTemporary();
     })();
     return stopping;

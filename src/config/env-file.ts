@@ -1,0 +1,16 @@
+/**
+ * Loads `.env` the way every entry point of the data layer does: variables
+ * already set in the environment win, and `FIXTURES_ENV_FILE` picks another
+ * file, or `none` for no file at all (the test suite uses that to stay
+ * independent of a developer's `.env`).
+ */
+import { existsSync } from 'node:fs';
+
+export function loadEnvFile(env: NodeJS.ProcessEnv = process.env): void {
+  const file = env.FIXTURES_ENV_FILE ?? '.env';
+  if (file === 'none') return;
+  if (existsSync(file)) process.loadEnvFile(file);
+  else if (env.FIXTURES_ENV_FILE) {
+    throw new Error(`FIXTURES_ENV_FILE is ${file}, which does not exist: point it at an env file, or set it to none.`);
+  }
+}
