@@ -3,14 +3,28 @@
  * script behind `npm run prisma:*`) against a real PostgreSQL, with no
  * download: where no native engine is installed, the offline engine serves.
  */
+import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { emptyDatabase, type TestDatabase } from '../support/databases.ts';
-import { runPrisma } from '../support/run-cli.ts';
+import { PROJECT_ROOT, runPrisma } from '../support/run-cli.ts';
 import { type ScratchProject, scratchProject } from '../support/scratch-project.ts';
+
+async function pollForPage(url: string, timeoutMs: number): Promise<string> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      const response = await fetch(url);
+      if (response.ok) return await response.text();
+    } catch (error) {
+      if (Date.now() > deadline) throw new Error(`Nothing served ${url} within ${timeoutMs} ms: ${error}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+}
 
 async function query<T extends pg.QueryResultRow>(url: string, sql: string): Promise<T[]> {
   const client = new pg.Client({ connectionString: url });
@@ -177,6 +191,32 @@ describe('the Prisma CLI, offline', () => {
       'SELECT migration_name FROM _prisma_migrations',
     );
     expect(applied.map((row) => row.migration_name.replace(/^\d{14}_/, '')).sort()).toEqual(['add_nickname', 'init']);
+  });
+
+  it('studio starts and serves its page on the database', async () => {
+    const port = 40_000 + Math.floor(Math.random() * 20_000);
+    const studio = spawn(
+      process.execPath,
+      [join(PROJECT_ROOT, 'src/cli/prisma.ts'), 'studio', '--port', String(port), '--browser', 'none'],
+      { cwd: project.dir, env: { ...process.env, FIXTURES_ENV_FILE: 'none', DATABASE_URL: database.url } },
+    );
+    try {
+      const page = await pollForPage(`http://127.0.0.1:${port}/`, 60_000);
+      // The page's own backend call: Studio runs every query through POST /bff.
+      const answer = await fetch(`http://127.0.0.1:${port}/bff`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({
+          procedure: 'query',
+          query: { sql: 'SELECT current_database() AS name', parameters: [] },
+        }),
+      });
+
+      expect(page).toContain('window.__STUDIO_CONFIG__ = {"adapter":"postgres"}');
+      expect(await answer.json()).toEqual([null, [{ name: database.name }]]);
+    } finally {
+      studio.kill('SIGTERM');
+    }
   });
 
   it('leaves no shadow database behind', async () => {
