@@ -2,30 +2,10 @@
  * The npm script names of the old data layer's command table are a contract:
  * each one runs, through npm, as the README shows it.
  */
-import { spawn } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { emptyDatabase, type TestDatabase } from '../support/databases.ts';
-import { type CliResult, PROJECT_ROOT } from '../support/run-cli.ts';
-
-function npmRun(args: string[], env: Record<string, string>): Promise<CliResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn('npm', ['run', '--silent', ...args], {
-      cwd: PROJECT_ROOT,
-      env: { ...process.env, FIXTURES_ENV_FILE: 'none', NO_COLOR: '1', CI: '1', ...env },
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk) => {
-      stdout += chunk;
-    });
-    child.stderr.on('data', (chunk) => {
-      stderr += chunk;
-    });
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr, output: `${stdout}\n${stderr}` }));
-  });
-}
+import { PROJECT_ROOT, runNpm } from '../support/run-cli.ts';
 
 describe("the README's command table, through npm", () => {
   let database: TestDatabase;
@@ -64,14 +44,14 @@ describe("the README's command table, through npm", () => {
     [['db:seed'], 'The seed command has been executed.'],
     [['db:reset', '--', '--force'], 'Database reset successful'],
   ])('npm run %s works', async (args, expected) => {
-    const result = await npmRun(args, env());
+    const result = await runNpm(args, { env: env() });
 
     expect(result.code, result.output).toBe(0);
     expect(result.output).toContain(expected);
   });
 
   it('npm run db:reset without --force refuses to wipe a database from a script, and says how', async () => {
-    const result = await npmRun(['db:reset'], env());
+    const result = await runNpm(['db:reset'], { env: env() });
 
     expect(result.code).not.toBe(0);
     expect(result.output).toContain('--force');

@@ -7,9 +7,8 @@ import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { emptyDatabase, type TestDatabase } from '../support/databases.ts';
+import { DATA_TABLES, emptyDatabase, query, type TestDatabase } from '../support/databases.ts';
 import { PROJECT_ROOT, runPrisma } from '../support/run-cli.ts';
 import { type ScratchProject, scratchProject } from '../support/scratch-project.ts';
 
@@ -26,32 +25,10 @@ async function pollForPage(url: string, timeoutMs: number): Promise<string> {
   }
 }
 
-async function query<T extends pg.QueryResultRow>(url: string, sql: string): Promise<T[]> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    return (await client.query<T>(sql)).rows;
-  } finally {
-    await client.end();
-  }
-}
-
 const tableNames = (url: string) =>
   query<{ tablename: string }>(url, "SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY 1").then(
     (rows) => rows.map((row) => row.tablename),
   );
-
-const DATA_TABLES = [
-  'audit_logs',
-  'content_chunks',
-  'generated_assets',
-  'interactions',
-  'learning_sessions',
-  'progress_metrics',
-  'study_materials',
-  'user_feedback',
-  'users',
-];
 
 describe('the Prisma CLI, offline', () => {
   let project: ScratchProject;

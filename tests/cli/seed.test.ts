@@ -1,39 +1,21 @@
 /**
  * `npm run db:seed`: the baseline the old data layer promised, idempotent.
  */
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { migratedDatabase, type TestDatabase } from '../support/databases.ts';
+import { DATA_TABLES, migratedDatabase, query, type TestDatabase } from '../support/databases.ts';
 import { runPrisma } from '../support/run-cli.ts';
-
-const TABLES = [
-  'users',
-  'study_materials',
-  'content_chunks',
-  'generated_assets',
-  'learning_sessions',
-  'interactions',
-  'user_feedback',
-  'progress_metrics',
-  'audit_logs',
-];
 
 /** One fingerprint of every row of every table: equal fingerprints, unchanged rows. */
 async function fingerprint(url: string): Promise<Record<string, string>> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    const result: Record<string, string> = {};
-    for (const table of TABLES) {
-      const { rows } = await client.query(
-        `SELECT count(*) || ':' || coalesce(md5(string_agg(t::text, '|' ORDER BY t.id)), '') AS f FROM "${table}" t`,
-      );
-      result[table] = rows[0].f;
-    }
-    return result;
-  } finally {
-    await client.end();
+  const result: Record<string, string> = {};
+  for (const table of DATA_TABLES) {
+    const [row] = await query<{ f: string }>(
+      url,
+      `SELECT count(*) || ':' || coalesce(md5(string_agg(t::text, '|' ORDER BY t.id)), '') AS f FROM "${table}" t`,
+    );
+    result[table] = row?.f ?? '';
   }
+  return result;
 }
 
 describe('npm run db:seed', () => {
@@ -51,24 +33,24 @@ describe('npm run db:seed', () => {
     const result = await runPrisma(['db', 'seed'], { env: { DATABASE_URL: database.url } });
 
     expect(result.code, result.output).toBe(0);
-    const client = new pg.Client({ connectionString: database.url });
-    await client.connect();
-    const { rows: users } = await client.query('SELECT email, role FROM users ORDER BY email');
-    const { rows: links } = await client.query(`
+    const users = await query(database.url, 'SELECT email, role FROM users ORDER BY email');
+    const links = await query<{ n: number }>(
+      database.url,
+      `
       SELECT count(*)::int AS n FROM interactions i
         JOIN learning_sessions s ON s.id = i.session_id
         JOIN users l ON l.id = s.learner_id AND l.email = 'learner@ctoprojects.dev'
         JOIN generated_assets a ON a.id = i.asset_id
         JOIN user_feedback f ON f.asset_id = a.id AND f.user_id = l.id
         JOIN progress_metrics p ON p.user_id = l.id AND p.material_id = s.material_id
-        JOIN audit_logs g ON g.entity_id = s.material_id`);
-    await client.end();
+        JOIN audit_logs g ON g.entity_id = s.material_id`,
+    );
 
     expect(users).toEqual([
       { email: 'admin@ctoprojects.dev', role: 'ADMIN' },
       { email: 'learner@ctoprojects.dev', role: 'LEARNER' },
     ]);
-    expect(links[0].n).toBe(1);
+    expect(links[0]?.n).toBe(1);
     for (const [table, fingerprintOf] of Object.entries(await fingerprint(database.url))) {
       expect(Number(fingerprintOf.split(':')[0]), table).toBeGreaterThan(0);
     }

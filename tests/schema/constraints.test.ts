@@ -15,7 +15,7 @@ import {
   UserRole,
 } from '@ctoprojects/fixtures';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { migratedDatabase, type TestDatabase } from '../support/databases.ts';
+import { DATA_TABLES, migratedDatabase, type TestDatabase } from '../support/databases.ts';
 
 // ─── How a rejected write is observed ───────────────────────────────────────
 
@@ -180,18 +180,6 @@ const DOCUMENTED_UNIQUE_INDEXES = [
   'users_email_lower_key',
 ];
 
-const TABLES = [
-  'audit_logs',
-  'content_chunks',
-  'generated_assets',
-  'interactions',
-  'learning_sessions',
-  'progress_metrics',
-  'study_materials',
-  'user_feedback',
-  'users',
-];
-
 describe('the constraint catalogue', () => {
   it('holds exactly the CHECK constraints the doc lists, each of which is exercised below', async () => {
     const rows = await prisma.$queryRaw<{ name: string }[]>`
@@ -235,7 +223,7 @@ describe('the constraint catalogue', () => {
 // ─── Defaults ───────────────────────────────────────────────────────────────
 
 describe('database defaults', () => {
-  it.each(TABLES)('%s.id defaults to gen_random_uuid()', async (table) => {
+  it.each(DATA_TABLES)('%s.id defaults to gen_random_uuid()', async (table) => {
     const [column] = await prisma.$queryRaw<{ type: string; nullable: string; default: string | null }[]>`
       SELECT data_type AS type, is_nullable AS nullable, column_default AS default
       FROM information_schema.columns

@@ -6,6 +6,30 @@ import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { inject } from 'vitest';
 
+/** The data model's tables, in alphabetical order (`_prisma_migrations` aside). */
+export const DATA_TABLES = [
+  'audit_logs',
+  'content_chunks',
+  'generated_assets',
+  'interactions',
+  'learning_sessions',
+  'progress_metrics',
+  'study_materials',
+  'user_feedback',
+  'users',
+] as const;
+
+/** Runs one statement on `url` over a connection of its own. */
+export async function query<T extends pg.QueryResultRow = pg.QueryResultRow>(url: string, sql: string): Promise<T[]> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    return (await client.query<T>(sql)).rows;
+  } finally {
+    await client.end();
+  }
+}
+
 export interface TestDatabase {
   readonly name: string;
   /** Superuser URL of this database. */

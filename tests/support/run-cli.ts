@@ -30,23 +30,33 @@ export function runPrisma(args: string[], options: RunOptions = {}): Promise<Cli
   return runNode([`${PROJECT_ROOT}src/cli/prisma.ts`, ...args], options);
 }
 
-export function runNode(
+export function runNode(args: string[], options: RunOptions = {}): Promise<CliResult> {
+  return run(
+    process.execPath,
+    ['--experimental-strip-types', '--disable-warning=ExperimentalWarning', ...args],
+    options,
+  );
+}
+
+/** `npm run --silent …args`, as a newcomer types it. */
+export function runNpm(args: string[], options: RunOptions = {}): Promise<CliResult> {
+  return run('npm', ['run', '--silent', ...args], options);
+}
+
+function run(
+  command: string,
   args: string[],
-  { env = {}, cwd = PROJECT_ROOT, input, timeoutMs = 120_000 }: RunOptions = {},
+  { env = {}, cwd = PROJECT_ROOT, input, timeoutMs = 120_000 }: RunOptions,
 ): Promise<CliResult> {
   const base = { ...process.env };
   for (const name of CONNECTION_VARIABLES) delete base[name];
   return new Promise((resolve, reject) => {
-    const child = spawn(
-      process.execPath,
-      ['--experimental-strip-types', '--disable-warning=ExperimentalWarning', ...args],
-      {
-        cwd,
-        // FIXTURES_ENV_FILE=none: a developer's .env must not change what the tests see.
-        env: { ...base, NO_COLOR: '1', FORCE_COLOR: '0', CI: '1', FIXTURES_ENV_FILE: 'none', ...env },
-        stdio: ['pipe', 'pipe', 'pipe'],
-      },
-    );
+    const child = spawn(command, args, {
+      cwd,
+      // FIXTURES_ENV_FILE=none: a developer's .env must not change what the tests see.
+      env: { ...base, NO_COLOR: '1', FORCE_COLOR: '0', CI: '1', FIXTURES_ENV_FILE: 'none', ...env },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk) => {

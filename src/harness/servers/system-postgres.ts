@@ -10,11 +10,11 @@ import { execFile as execFileCallback } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, readdirSync } from 'node:fs';
 import { chown, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import createDebug from 'debug';
+import { freePort } from './free-port.ts';
 
 const execFile = promisify(execFileCallback);
 const debug = createDebug('fixtures:system-postgres');
@@ -71,17 +71,6 @@ export function findServerBinaries(env: NodeJS.ProcessEnv = process.env): { binD
     );
   }
   return { binDir: join(DEBIAN_SERVER_DIRS, String(newest), 'bin'), version: newest };
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
 }
 
 const runningAsRoot = () => process.getuid?.() === 0;
