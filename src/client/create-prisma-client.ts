@@ -4,14 +4,11 @@
  */
 import { PrismaPg } from '@prisma/adapter-pg';
 import type pg from 'pg';
-import { parseDatabaseUrl, schemaName } from '../config/database-url.ts';
+import { parseDatabaseUrl, schemaName, withoutPrismaParameters } from '../config/database-url.ts';
 import { PrismaClient } from '../generated/prisma/client.ts';
 
 /** Prisma's own defaults for the flags, kept so that a URL means what it meant before. */
 const DEFAULT_POOL_TIMEOUT_SECONDS = 10;
-
-/** Query parameters that are Prisma's to read, not `pg`'s. */
-const PRISMA_FLAGS = ['schema', 'connection_limit', 'pool_timeout', 'pgbouncer'];
 
 export interface PoolSettings {
   /** `pg.Pool` settings: the URL without Prisma's flags, `max` from `connection_limit`, the wait from `pool_timeout`. */
@@ -40,15 +37,13 @@ export function poolSettings(variable: string, value: string | undefined): PoolS
   const connectionLimit = url.searchParams.get('connection_limit');
   const poolTimeout = Number(url.searchParams.get('pool_timeout') ?? DEFAULT_POOL_TIMEOUT_SECONDS);
   const pgbouncer = url.searchParams.get('pgbouncer') === 'true';
-  const schema = schemaName(url);
-  for (const flag of PRISMA_FLAGS) url.searchParams.delete(flag);
   return {
     pool: {
-      connectionString: url.toString(),
+      connectionString: withoutPrismaParameters(url).toString(),
       ...(connectionLimit !== null && { max: Number(connectionLimit) }),
       connectionTimeoutMillis: poolTimeout * 1000,
     },
-    schema,
+    schema: schemaName(url),
     pgbouncer,
   };
 }

@@ -15,15 +15,25 @@ type Env = Readonly<Record<string, string | undefined>>;
 
 const EXAMPLE_URL = 'postgresql://postgres:postgres@localhost:5432/ctoprojects';
 
-/** A missing or malformed connection string. Its message is one line and holds no password. */
-export class DatabaseUrlError extends Error {
-  override name = 'DatabaseUrlError';
+/**
+ * A setting that will not do: a missing or malformed variable, a file that is
+ * not there. Its message is one line, names the setting, says what to do and
+ * holds no password; entry points print it without a stack.
+ */
+export class ConfigurationError extends Error {
+  override name = 'ConfigurationError';
+  /** The environment variable at fault, e.g. `DATABASE_URL`. */
   readonly variable: string;
 
   constructor(variable: string, message: string) {
     super(message);
     this.variable = variable;
   }
+}
+
+/** A missing or malformed connection string. */
+export class DatabaseUrlError extends ConfigurationError {
+  override name = 'DatabaseUrlError';
 }
 
 /**
@@ -90,6 +100,23 @@ export function parseDatabaseUrl(variable: string, value: string | undefined): U
   return url;
 }
 
+/** Query parameters that mean something to Prisma but nothing to `pg`. */
+const PRISMA_PARAMETERS = [
+  'schema',
+  'connection_limit',
+  'pool_timeout',
+  'pgbouncer',
+  'socket_timeout',
+  'statement_cache_size',
+];
+
+/** A copy of `url` without Prisma's own query parameters, for handing to `pg`. */
+export function withoutPrismaParameters(url: URL): URL {
+  const plain = new URL(url);
+  for (const parameter of PRISMA_PARAMETERS) plain.searchParams.delete(parameter);
+  return plain;
+}
+
 /** Reads `variable` from `env` if it is set, checking it; `undefined` when it is not set. */
 export function optionalDatabaseUrl(env: Env, variable: DatabaseUrlVariable): URL | undefined {
   const value = env[variable];
@@ -102,6 +129,16 @@ export function migrationDatabaseUrl(env: Env): { variable: DatabaseUrlVariable;
   if (direct) return { variable: 'DIRECT_DATABASE_URL', url: direct };
   const primary = optionalDatabaseUrl(env, 'DATABASE_URL');
   return primary ? { variable: 'DATABASE_URL', url: primary } : undefined;
+}
+
+/** Like {@link migrationDatabaseUrl}, but a missing URL is an error that names `command`. */
+export function requireMigrationDatabaseUrl(env: Env, command: string): { variable: DatabaseUrlVariable; url: URL } {
+  const target = migrationDatabaseUrl(env);
+  if (target) return target;
+  throw new DatabaseUrlError(
+    'DATABASE_URL',
+    `${command} needs a database, but neither DIRECT_DATABASE_URL nor DATABASE_URL is set: export one or add it to .env (cp .env.example .env).`,
+  );
 }
 
 /** The name of the database a URL points at, e.g. `ctoprojects`. */

@@ -7,6 +7,7 @@
  */
 import pg from 'pg';
 import { databaseName, redactPasswords } from '../config/database-url.ts';
+import { quoteIdentifier } from '../sql/quote-identifier.ts';
 import { pgPoolConfig } from './pg-adapter.ts';
 
 export const CLI_COMMANDS = ['can-connect-to-database', 'create-database', 'drop-database'] as const;
@@ -77,10 +78,6 @@ function maintenanceUrl(url: URL): URL {
   const admin = new URL(url);
   admin.pathname = '/postgres';
   return admin;
-}
-
-function quoteIdentifier(name: string): string {
-  return `"${name.replaceAll('"', '""')}"`;
 }
 
 export async function runCliCommand(command: CliCommand, url: URL): Promise<string> {

@@ -13,10 +13,15 @@ import { redactPasswords } from '../config/database-url.ts';
 import { CLI_COMMANDS, type CliCommand, EngineCliError, runCliCommand } from './cli-commands.ts';
 import { type Datamodels, openEngineSession } from './engine-session.ts';
 import { serveRpc } from './rpc-server.ts';
+import { dropTemporaryShadows } from './shadow-database.ts';
 import { schemaEngineVersion, takeLastPanic } from './wasm-module.ts';
 
-/** Work that needs no database still needs a URL to build an adapter from; nothing connects to it. */
-const NO_DATABASE = 'postgresql://localhost/no_database_configured';
+/**
+ * Work that needs no database still needs a URL to build an adapter from. A
+ * reserved `.invalid` host: work that does need one fails naming it, rather
+ * than finding whatever answers on localhost:5432.
+ */
+const NO_DATABASE = 'postgresql://no-datasource-url-is-configured.invalid/none';
 
 function logLine(level: 'INFO' | 'ERROR', fields: Record<string, unknown>): void {
   process.stderr.write(`${JSON.stringify({ level, target: 'schema_engine::logger', fields })}\n`);
@@ -98,8 +103,15 @@ async function main(argv: string[]): Promise<number> {
 process.on('uncaughtException', (error) => {
   const panic = takeLastPanic();
   logLine('ERROR', { message: redactPasswords(`Offline schema engine failed: ${panic ?? error.message}`) });
-  process.exit(101);
+  const giveUp = setTimeout(() => process.exit(101), 5_000);
+  void dropTemporaryShadows().finally(() => {
+    clearTimeout(giveUp);
+    process.exit(101);
+  });
 });
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => void dropTemporaryShadows().finally(() => process.exit(130)));
+}
 
 // Exit explicitly: idle pool connections would otherwise keep the process up for their idle timeout.
 process.exit(await main(process.argv.slice(2)));

@@ -16,8 +16,10 @@ import type {
   SchemasContainer,
 } from '@prisma/schema-engine-wasm';
 import pg from 'pg';
+import { quoteIdentifier } from '../sql/quote-identifier.ts';
 import { type EngineLog, type EngineSession, openEngineOnAdapter } from './engine-session.ts';
-import { connectToShadowDatabase, pgPoolConfig } from './pg-adapter.ts';
+import { pgPoolConfig } from './pg-adapter.ts';
+import { connectToShadowDatabase } from './shadow-database.ts';
 
 const EMPTY_MIGRATION = '-- This is an empty migration.';
 
@@ -38,7 +40,10 @@ export async function planNextMigration(
 ): Promise<MigrationPlan> {
   const shadowAdapter = await connectToShadowDatabase(main.databases);
   const datamodels = schema.files.map((file): [string, string] => [file.path, file.content]);
-  const shadow = await openEngineOnAdapter(shadowAdapter, main.databases, datamodels, log);
+  const shadow = await openEngineOnAdapter(shadowAdapter, main.databases, datamodels, log).catch(async (error) => {
+    await shadowAdapter.dispose();
+    throw error;
+  });
   try {
     if (migrationsList.shadowDbInitScript.trim() !== '') {
       await shadowAdapter.executeScript(migrationsList.shadowDbInitScript);
@@ -112,7 +117,7 @@ export async function evaluateDataLoss(
       const altered = /ALTER TABLE "([^"]+)"/.exec(statement)?.[1];
       if (!altered) continue;
       for (const column of matches(statement, /DROP COLUMN "([^"]+)"/g)) {
-        const rows = await countRows(client, altered, `"${column.replaceAll('"', '""')}" IS NOT NULL`);
+        const rows = await countRows(client, altered, `${quoteIdentifier(column)} IS NOT NULL`);
         if (rows > 0)
           warnings.push({
             stepIndex,
@@ -139,7 +144,7 @@ function matches(text: string, pattern: RegExp): string[] {
 }
 
 async function countRows(client: pg.Client, table: string, condition: string): Promise<number> {
-  const quoted = `"${table.replaceAll('"', '""')}"`;
+  const quoted = quoteIdentifier(table);
   const exists = await client.query('SELECT to_regclass($1) AS oid', [quoted]);
   if (exists.rows[0].oid === null) return 0;
   const result = await client.query(`SELECT count(*)::int AS n FROM ${quoted} WHERE ${condition}`);
