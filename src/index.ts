@@ -7,7 +7,7 @@ export {
   type PoolSettings,
   poolSettings,
 } from './client/create-prisma-client.ts';
-export { DatabaseUrlError, redactPasswords } from './config/database-url.ts';
+export { ConfigurationError, DatabaseUrlError, redactPasswords } from './config/database-url.ts';
 export { Prisma, PrismaClient } from './generated/prisma/client.ts';
 export * from './generated/prisma/enums.ts';
 export type * from './generated/prisma/models.ts';

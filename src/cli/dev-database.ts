@@ -11,8 +11,9 @@ import { join, resolve } from 'node:path';
 import pg from 'pg';
 import { redactPasswords } from '../config/database-url.ts';
 import { startSystemPostgres } from '../harness/servers/system-postgres.ts';
+import { quoteIdentifier } from '../sql/quote-identifier.ts';
 
-const DATA_DIR = resolve('.data', 'postgres');
+const DATA_DIR = resolve(process.env.FIXTURES_DEV_DATA_DIR ?? join('.data', 'postgres'));
 const PORT = Number(process.env.FIXTURES_DEV_PORT ?? 54329);
 /** The development server's credentials, the same as docker-compose.yml's: nothing secret lives here. */
 const PASSWORD = 'postgres';
@@ -27,11 +28,14 @@ async function up(): Promise<void> {
   const server = await startSystemPostgres({ dataDir: DATA_DIR, port: PORT, password: PASSWORD });
   const admin = new pg.Client({ connectionString: server.url.toString() });
   await admin.connect();
-  for (const name of DATABASES) {
-    const exists = await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
-    if (exists.rowCount === 0) await admin.query(`CREATE DATABASE "${name}"`);
+  try {
+    for (const name of DATABASES) {
+      const exists = await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
+      if (exists.rowCount === 0) await admin.query(`CREATE DATABASE ${quoteIdentifier(name)}`);
+    }
+  } finally {
+    await admin.end();
   }
-  await admin.end();
 
   const url = (database: string) => `postgresql://postgres:${PASSWORD}@127.0.0.1:${PORT}/${database}`;
   if (!existsSync('.env')) {
@@ -48,7 +52,7 @@ async function up(): Promise<void> {
   run('db:seed', env);
   const configured = readFileSync('.env', 'utf8').includes(`:${PORT}/ctoprojects`);
   process.stdout.write(
-    `\nPostgreSQL ${server.version} is running on 127.0.0.1:${PORT} (data in ${join('.data', 'postgres')}).\n` +
+    `\nPostgreSQL ${server.version} is running on 127.0.0.1:${PORT} (data in ${DATA_DIR}).\n` +
       `  psql ${url('ctoprojects')}\n` +
       (configured
         ? ''

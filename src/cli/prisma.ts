@@ -9,12 +9,18 @@
  * 2. The connection strings. A command that needs a database and has no URL,
  *    or any malformed URL, stops here with one line naming the variable.
  */
-import { spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { constants as osConstants } from 'node:os';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { DatabaseUrlError, migrationDatabaseUrl, optionalDatabaseUrl } from '../config/database-url.ts';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import {
+  ConfigurationError,
+  migrationDatabaseUrl,
+  optionalDatabaseUrl,
+  requireMigrationDatabaseUrl,
+} from '../config/database-url.ts';
 import { loadEnvFile } from '../config/env-file.ts';
 
 const require = createRequire(import.meta.url);
@@ -47,44 +53,65 @@ export function schemaEngineBinary(env: NodeJS.ProcessEnv): string | undefined {
   if (choice === 'wasm') return OFFLINE_ENGINE;
   if (choice === 'native') return undefined; // let Prisma find or download its own
   if (choice !== 'auto') {
-    throw new Error(`FIXTURES_SCHEMA_ENGINE is "${choice}": use auto, native or wasm.`);
+    throw new ConfigurationError(
+      'FIXTURES_SCHEMA_ENGINE',
+      `FIXTURES_SCHEMA_ENGINE is "${choice}": use auto, native or wasm.`,
+    );
   }
   return nativeSchemaEngine() ? undefined : OFFLINE_ENGINE;
 }
 
-/** Checks the connection strings for `command`; returns the line to print when they will not do. */
-export function connectionProblem(args: readonly string[], env: NodeJS.ProcessEnv): string | undefined {
-  try {
-    const migration = migrationDatabaseUrl(env);
-    optionalDatabaseUrl(env, 'SHADOW_DATABASE_URL');
-    const command = args[0] === 'migrate' || args[0] === 'db' ? `${args[0]} ${args[1] ?? ''}` : (args[0] ?? '');
-    if (!migration && NEEDS_DATABASE.has(command)) {
-      return `prisma ${command} needs a database, but neither DIRECT_DATABASE_URL nor DATABASE_URL is set: export one or add it to .env (cp .env.example .env).`;
-    }
-    return undefined;
-  } catch (error) {
-    if (error instanceof DatabaseUrlError) return error.message;
-    throw error;
-  }
+/** Checks the connection strings for `args`; throws a {@link ConfigurationError} when they will not do. */
+export function checkConnectionStrings(args: readonly string[], env: NodeJS.ProcessEnv): void {
+  optionalDatabaseUrl(env, 'SHADOW_DATABASE_URL');
+  const command = args[0] === 'migrate' || args[0] === 'db' ? `${args[0]} ${args[1] ?? ''}` : (args[0] ?? '');
+  if (NEEDS_DATABASE.has(command)) requireMigrationDatabaseUrl(env, `prisma ${command}`);
+  else migrationDatabaseUrl(env);
 }
 
-function main(args: string[]): number {
-  loadEnvFile();
-  const problem = connectionProblem(args, process.env);
-  if (problem) {
-    process.stderr.write(`Error: ${problem}\n`);
+/**
+ * Prisma 7's `migrate dev` and `migrate reset` no longer generate the client;
+ * the data layer we replace promised they would, so we run `generate` after them.
+ */
+function generatesClientAfter(args: readonly string[]): boolean {
+  return args[0] === 'migrate' && (args[1] === 'dev' || args[1] === 'reset') && !args.includes('--help');
+}
+
+/** Runs the real Prisma CLI; Ctrl-C and SIGTERM reach it (and so its engine), so it can clean up. */
+function runPrismaCli(args: readonly string[], env: NodeJS.ProcessEnv): Promise<number> {
+  const prismaCli = join(dirname(require.resolve('prisma/package.json')), 'build', 'index.js');
+  const child = spawn(process.execPath, [prismaCli, ...args], { stdio: 'inherit', env });
+  const forward = (signal: NodeJS.Signals) => child.kill(signal);
+  process.on('SIGINT', forward).on('SIGTERM', forward);
+  return new Promise((resolve, reject) => {
+    child.once('error', reject);
+    child.once('exit', (code, signal) => {
+      process.off('SIGINT', forward).off('SIGTERM', forward);
+      resolve(code ?? (signal ? 128 + (osConstants.signals[signal] ?? 0) : 1));
+    });
+  });
+}
+
+async function main(args: string[]): Promise<number> {
+  try {
+    loadEnvFile();
+    checkConnectionStrings(args, process.env);
+    const engine = schemaEngineBinary(process.env);
+    const env = {
+      ...process.env,
+      ...(engine && { PRISMA_SCHEMA_ENGINE_BINARY: engine }),
+      PRISMA_HIDE_UPDATE_MESSAGE: '1',
+    };
+    const code = await runPrismaCli(args, env);
+    if (code !== 0 || !generatesClientAfter(args)) return code;
+    return await runPrismaCli(['generate'], env);
+  } catch (error) {
+    if (!(error instanceof ConfigurationError)) throw error;
+    process.stderr.write(`Error: ${error.message}\n`);
     return 1;
   }
-  const engine = schemaEngineBinary(process.env);
-  const prismaCli = join(dirname(require.resolve('prisma/package.json')), 'build', 'index.js');
-  const result = spawnSync(process.execPath, [prismaCli, ...args], {
-    stdio: 'inherit',
-    env: { ...process.env, ...(engine && { PRISMA_SCHEMA_ENGINE_BINARY: engine }), PRISMA_HIDE_UPDATE_MESSAGE: '1' },
-  });
-  if (result.error) throw result.error;
-  return result.status ?? 1;
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
-  process.exitCode = main(process.argv.slice(2));
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  process.exitCode = await main(process.argv.slice(2));
 }

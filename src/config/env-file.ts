@@ -5,12 +5,16 @@
  * independent of a developer's `.env`).
  */
 import { existsSync } from 'node:fs';
+import { ConfigurationError } from './database-url.ts';
 
 export function loadEnvFile(env: NodeJS.ProcessEnv = process.env): void {
   const file = env.FIXTURES_ENV_FILE ?? '.env';
   if (file === 'none') return;
   if (existsSync(file)) process.loadEnvFile(file);
   else if (env.FIXTURES_ENV_FILE) {
-    throw new Error(`FIXTURES_ENV_FILE is ${file}, which does not exist: point it at an env file, or set it to none.`);
+    throw new ConfigurationError(
+      'FIXTURES_ENV_FILE',
+      `FIXTURES_ENV_FILE is ${file}, which does not exist: point it at an env file, or set it to none.`,
+    );
   }
 }

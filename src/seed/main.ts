@@ -4,28 +4,33 @@
  * this machine unless FIXTURES_SEED_ALLOW_REMOTE=1, so nobody seeds
  * production by accident.
  */
+
+import { isIPv4, isIPv6 } from 'node:net';
+import createDebug from 'debug';
 import { createPrismaClient } from '../client/create-prisma-client.ts';
-import { DatabaseUrlError, databaseName, migrationDatabaseUrl, redactPasswords } from '../config/database-url.ts';
+import {
+  ConfigurationError,
+  databaseName,
+  redactPasswords,
+  requireMigrationDatabaseUrl,
+} from '../config/database-url.ts';
 import { loadEnvFile } from '../config/env-file.ts';
 import { seedBaseline } from './baseline.ts';
 
-const LOCAL_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]', '']);
+const debugSeed = createDebug('fixtures:seed');
+
+/** Loopback only: `localhost`, 127.0.0.0/8, ::1, or a unix socket (no host). */
+function isThisMachine(hostname: string): boolean {
+  const host = hostname.replace(/^\[|\]$/g, '');
+  if (host === '' || host === 'localhost') return true;
+  if (isIPv4(host)) return host.startsWith('127.');
+  return isIPv6(host) && host === '::1';
+}
 
 async function main(): Promise<number> {
   loadEnvFile();
-  const target = migrationDatabaseUrl(process.env);
-  if (!target) {
-    process.stderr.write(
-      'Error: db:seed needs a database, but neither DIRECT_DATABASE_URL nor DATABASE_URL is set: export one or add it to .env (cp .env.example .env).\n',
-    );
-    return 1;
-  }
-  const { variable, url } = target;
-  if (
-    !LOCAL_HOSTS.has(url.hostname) &&
-    !url.hostname.startsWith('127.') &&
-    process.env.FIXTURES_SEED_ALLOW_REMOTE !== '1'
-  ) {
+  const { variable, url } = requireMigrationDatabaseUrl(process.env, 'db:seed');
+  if (!isThisMachine(url.hostname) && process.env.FIXTURES_SEED_ALLOW_REMOTE !== '1') {
     process.stderr.write(
       `Error: ${variable} points at ${url.hostname}, which is not this machine: set FIXTURES_SEED_ALLOW_REMOTE=1 to seed it anyway.\n`,
     );
@@ -47,11 +52,16 @@ main().then(
     process.exitCode = code;
   },
   (error: unknown) => {
-    const message =
-      error instanceof DatabaseUrlError ? error.message : redactPasswords(String((error as Error).stack ?? error));
-    process.stderr.write(
-      `Error: seeding the baseline failed: ${message}\nHint: run npm run prisma:migrate:deploy first if the tables are missing.\n`,
-    );
+    if (error instanceof ConfigurationError) {
+      process.stderr.write(`Error: ${error.message}\n`);
+    } else {
+      // The database's own message on one line; DEBUG=fixtures:seed shows the stack.
+      debugSeed('%s', redactPasswords(String((error as Error).stack)));
+      process.stderr.write(
+        `Error: seeding the baseline failed: ${redactPasswords(String((error as Error).message ?? error))}\n` +
+          'Hint: run npm run prisma:migrate:deploy first if the tables are missing.\n',
+      );
+    }
     process.exitCode = 1;
   },
 );

@@ -20,6 +20,8 @@ const execFile = promisify(execFileCallback);
 const debug = createDebug('fixtures:system-postgres');
 
 const DEBIAN_SERVER_DIRS = '/usr/lib/postgresql';
+/** A throwaway cluster loses nothing worth keeping in a crash, so it skips the work that guards against one. */
+const NO_DURABILITY = ' -c fsync=off -c synchronous_commit=off -c full_page_writes=off';
 const SERVER_USER = 'postgres';
 
 /** The server could not be found, set up or started; the message says what to do. */
@@ -100,6 +102,17 @@ async function handToServerUser(path: string): Promise<void> {
   await chown(path, Number(stdout.trim()), Number(gid.trim()));
 }
 
+/** Under root, a data directory below a closed one (a checkout in /root) is out of the `postgres` user's reach. */
+async function checkServerUserCanReach(dataDir: string): Promise<void> {
+  if (!runningAsRoot()) return;
+  await execFile('runuser', ['-u', SERVER_USER, '--', 'test', '-w', dataDir]).catch(() => {
+    throw new SystemPostgresError(
+      `The \`${SERVER_USER}\` user that PostgreSQL runs as cannot reach ${dataDir}: a parent directory is closed to it. ` +
+        'Move the data directory (FIXTURES_DEV_DATA_DIR for npm run db:up) or open the parents (chmod o+x).',
+    );
+  });
+}
+
 async function isRunning(binDir: string, dataDir: string): Promise<boolean> {
   return runServerTool(join(binDir, 'pg_ctl'), ['-D', dataDir, 'status']).then(
     () => true,
@@ -108,8 +121,9 @@ async function isRunning(binDir: string, dataDir: string): Promise<boolean> {
 }
 
 /**
- * Starts PostgreSQL on 127.0.0.1, tuned for tests (no fsync, no synchronous
- * commit, no full-page writes: a crash loses nothing we would keep).
+ * Starts PostgreSQL on 127.0.0.1. A temporary cluster (no `dataDir`) is tuned
+ * for tests: no fsync, no synchronous commit, no full-page writes. A kept one
+ * stays durable.
  *
  * @example
  * await using server = await startSystemPostgres();
@@ -131,6 +145,7 @@ export async function startSystemPostgres(options: SystemPostgresOptions = {}): 
     if (temporaryRoot) await handToServerUser(temporaryRoot);
     await mkdir(dataDir, { recursive: true });
     await handToServerUser(dataDir);
+    await checkServerUserCanReach(dataDir);
     if (!existsSync(join(dataDir, 'PG_VERSION'))) {
       // initdb reads the password from a file: kept out of the data directory, which must be empty.
       const passwordDir = await mkdtemp(join(tmpdir(), 'fixtures-pg-init-'));
@@ -165,7 +180,7 @@ export async function startSystemPostgres(options: SystemPostgresOptions = {}): 
         '-t',
         '60',
         '-o',
-        `-p ${port} -c listen_addresses=127.0.0.1 -c unix_socket_directories='${dataDir}' -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300`,
+        `-p ${port} -c listen_addresses=127.0.0.1 -c unix_socket_directories='${dataDir}' -c max_connections=300${temporaryRoot ? NO_DURABILITY : ''}`,
         'start',
       ]);
   } catch (error) {
