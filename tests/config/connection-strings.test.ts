@@ -4,8 +4,9 @@
  */
 
 import { createPrismaClient, DatabaseUrlError, poolSettings, redactPasswords } from '@ctoprojects/fixtures';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, inject, it } from 'vitest';
 import { runPrisma } from '../support/run-cli.ts';
+import { scratchProject } from '../support/scratch-project.ts';
 
 const SECRET = 's3cr3t-Pa55';
 
@@ -61,7 +62,7 @@ describe('a command that needs a database', () => {
 
   it('with a wrong password says authentication failed, and does not repeat the password', async () => {
     const result = await runPrisma(['migrate', 'status'], {
-      env: { DATABASE_URL: `postgresql://postgres:${SECRET}@${new URL(serverUrl()).host}/postgres` },
+      env: { DATABASE_URL: `postgresql://postgres:${SECRET}@${new URL(inject('serverUrl')).host}/postgres` },
     });
 
     expect(result.code).not.toBe(0);
@@ -74,7 +75,8 @@ describe('commands that need no database', () => {
   it.each([['format', '--check'], ['validate'], ['generate', '--no-hints']])(
     'prisma %s runs with no URL set',
     async (...args) => {
-      const result = await runPrisma(args);
+      const project = await scratchProject(); // generate writes: never into the checkout other tests import from
+      const result = await runPrisma(args, { cwd: project.dir }).finally(() => project.remove());
 
       expect(result.code, result.output).toBe(0);
     },
@@ -112,12 +114,6 @@ describe('the runtime client', () => {
     });
   });
 });
-
-import { inject } from 'vitest';
-
-function serverUrl(): string {
-  return inject('serverUrl');
-}
 
 describe('redactPasswords', () => {
   it.each([

@@ -1,6 +1,6 @@
 /**
  * Databases for one test file: clones of the migrated template, or empty ones,
- * on the run's server, all named `fixtures_test_*` and dropped afterwards.
+ * on the run's server, named with the run's prefix and dropped afterwards.
  */
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
@@ -55,7 +55,7 @@ async function admin<T>(work: (client: pg.Client) => Promise<T>): Promise<T> {
 }
 
 async function createDatabase(template: string | undefined): Promise<TestDatabase> {
-  const name = `fixtures_test_${randomBytes(6).toString('hex')}`;
+  const name = `${inject('databasePrefix')}${randomBytes(6).toString('hex')}`;
   await admin((client) => client.query(`CREATE DATABASE "${name}"${template ? ` TEMPLATE "${template}"` : ''}`));
   return {
     name,

@@ -85,7 +85,13 @@ export async function startPgBouncer(serverUrl: string): Promise<StartedPgBounce
   child.stderr?.on('data', (chunk) => {
     output += chunk;
   });
-  await waitForPort(port, child, () => output);
+  try {
+    await waitForPort(port, child, () => output);
+  } catch (error) {
+    child.kill('SIGKILL');
+    await rm(dir, { recursive: true, force: true });
+    throw error;
+  }
 
   let stopped: Promise<void> | undefined;
   return {

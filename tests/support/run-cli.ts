@@ -16,7 +16,12 @@ export interface CliResult {
 }
 
 /** Variables that must not leak from the developer's shell into a command under test. */
-const CONNECTION_VARIABLES = ['DATABASE_URL', 'DIRECT_DATABASE_URL', 'SHADOW_DATABASE_URL'];
+const CONNECTION_VARIABLES = [
+  'DATABASE_URL',
+  'DIRECT_DATABASE_URL',
+  'SHADOW_DATABASE_URL',
+  'PRISMA_SCHEMA_ENGINE_BINARY',
+];
 
 export interface RunOptions {
   readonly env?: Record<string, string | undefined>;
@@ -54,7 +59,16 @@ function run(
     const child = spawn(command, args, {
       cwd,
       // FIXTURES_ENV_FILE=none: a developer's .env must not change what the tests see.
-      env: { ...base, NO_COLOR: '1', FORCE_COLOR: '0', CI: '1', FIXTURES_ENV_FILE: 'none', ...env },
+      // FIXTURES_SCHEMA_ENGINE=wasm: the offline engine is what we test, even where a native one is installed.
+      env: {
+        ...base,
+        NO_COLOR: '1',
+        FORCE_COLOR: '0',
+        CI: '1',
+        FIXTURES_ENV_FILE: 'none',
+        FIXTURES_SCHEMA_ENGINE: 'wasm',
+        ...env,
+      },
       stdio: ['pipe', 'pipe', 'pipe'],
     });
     let stdout = '';
