@@ -1,7 +1,11 @@
 /**
  * Every command of the README's table, run through the real Prisma CLI (the
  * script behind `npm run prisma:*`) against a real PostgreSQL, with no
- * download: where no native engine is installed, the offline engine serves.
+ * download: the offline engine serves.
+ *
+ * The tests are one story, in order, on one database and one scratch copy
+ * of the project, the way a developer meets the commands: deploy, check
+ * status, change the schema, reset, break a migration.
  */
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
