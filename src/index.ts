@@ -11,3 +11,4 @@ export { ConfigurationError, DatabaseUrlError, redactPasswords } from './config/
 export { Prisma, PrismaClient } from './generated/prisma/client.ts';
 export * from './generated/prisma/enums.ts';
 export type * from './generated/prisma/models.ts';
+export { type DatabaseContext, withDatabase } from './harness/with-database.ts';

@@ -10,7 +10,7 @@ import { copyFileSync, existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import pg from 'pg';
 import { redactPasswords } from '../config/database-url.ts';
-import { startSystemPostgres } from '../harness/servers/system-postgres.ts';
+import { startLocalPostgres } from '../harness/servers/local-postgres.ts';
 import { quoteIdentifier } from '../sql/quote-identifier.ts';
 
 const DATA_DIR = resolve(process.env.FIXTURES_DEV_DATA_DIR ?? join('.data', 'postgres'));
@@ -25,7 +25,7 @@ function run(script: string, env: NodeJS.ProcessEnv): void {
 }
 
 async function up(): Promise<void> {
-  const server = await startSystemPostgres({ dataDir: DATA_DIR, port: PORT, password: PASSWORD });
+  const server = await startLocalPostgres({ dataDir: DATA_DIR, port: PORT, password: PASSWORD });
   const admin = new pg.Client({ connectionString: server.url.toString() });
   await admin.connect();
   try {
@@ -67,7 +67,7 @@ async function down(): Promise<void> {
     return;
   }
   // Starting a running cluster only attaches to it; stopping that handle stops the server.
-  const server = await startSystemPostgres({ dataDir: DATA_DIR, port: PORT, password: PASSWORD });
+  const server = await startLocalPostgres({ dataDir: DATA_DIR, port: PORT, password: PASSWORD });
   await server.stop();
   process.stdout.write('Stopped the development database; its data stays in .data/postgres.\n');
 }

@@ -39,13 +39,26 @@ export async function openEngineSession(
   log: EngineLog = () => {},
 ): Promise<EngineSession> {
   const glue = await loadSchemaEngineWasm();
-  const adapterFactory = bindMigrationAwareSqlAdapterFactory(engineAdapterFactory(databases));
+  // The engine connects through the factory but never disposes what it got; we do, on close, so that no
+  // connection outlives the session (a template with a connection left open cannot be cloned).
+  const opened: SqlDriverAdapter[] = [];
+  const factory = engineAdapterFactory(databases);
+  const adapterFactory = bindMigrationAwareSqlAdapterFactory({
+    ...factory,
+    connect: async () => {
+      const adapter = await factory.connect();
+      opened.push(adapter);
+      return adapter;
+    },
+  });
   const engine = await glue.SchemaEngine.new(
     { datamodels: nonEmpty(datamodels) },
     (line: string) => log(line),
     adapterFactory,
   );
-  return sessionOf(engine, databases, adapterFactory.errorRegistry, async () => {});
+  return sessionOf(engine, databases, adapterFactory.errorRegistry, async () => {
+    await Promise.all(opened.splice(0).map((adapter) => adapter.dispose()));
+  });
 }
 
 /**

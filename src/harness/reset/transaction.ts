@@ -1,0 +1,594 @@
+/**
+ * Per-test isolation by one transaction rolled back after each test, like
+ * jest-prisma or Ecto's SQL sandbox, for Prisma 7 on driver adapters.
+ *
+ * How it works. The sandbox's Prisma Client runs every query on ONE
+ * connection, kept checked out of adapter-pg's pool (see `checkOut`), on which
+ * `begin()` opens the test transaction and `rollback()` undoes it. Application code keeps calling
+ * `prisma.$transaction(...)`: Prisma asks the adapter to start a transaction
+ * and then sends `COMMIT` or `ROLLBACK` as SQL through that transaction, so
+ * the adapter turns the start into `SAVEPOINT fixtures_tx_N`, the engine's
+ * `COMMIT` into `RELEASE SAVEPOINT` and its `ROLLBACK` into `ROLLBACK TO
+ * SAVEPOINT` plus `RELEASE`. Savepoints Prisma makes itself for nested
+ * transactions (`prisma_sp_N`) pass through untouched.
+ *
+ * What an ordinary client would do, and the sandbox does too:
+ * - A statement made outside a Prisma transaction that fails (a unique
+ *   violation, say) must not abort the test transaction, as it would not
+ *   abort anything under autocommit: each such statement runs inside a
+ *   savepoint of its own (`fixtures_statement`), two extra round trips.
+ * - `COMMIT` of a Prisma transaction in which a statement failed rolls it back
+ *   without an error, as PostgreSQL's own `COMMIT` does.
+ * - Outside `begin()` … `rollback()`, the client is an ordinary one: its
+ *   transactions are real `BEGIN`/`COMMIT`, and their writes stay.
+ *
+ * Limitations, all from having a single connection:
+ * - Queries issued concurrently wait for each other (pg's queue and ours), and
+ *   Prisma transactions run one at a time. A `$transaction` on the outer
+ *   client inside another's callback therefore waits for it, and fails with
+ *   Prisma's P2028 after `maxWait`, as it would on a pool of one.
+ * - A query on the outer client made while a Prisma transaction is open runs
+ *   inside that transaction: it sees its uncommitted rows, and is undone if
+ *   the transaction rolls back.
+ * - The isolation level of a Prisma transaction inside the test transaction
+ *   is ignored (logged on `fixtures:reset`): PostgreSQL accepts `SET
+ *   TRANSACTION` only before a transaction's first query, never inside a
+ *   savepoint. With no other connection in the test, there are no concurrent
+ *   transactions for a level to arbitrate anyway.
+ * - Raw `BEGIN`/`COMMIT`/`ROLLBACK` sent by the application outside a Prisma
+ *   transaction are refused: they would end the test transaction.
+ * - Nothing is ever committed, so `DEFERRABLE INITIALLY DEFERRED` constraints
+ *   are never checked (the data model has none).
+ */
+import { PrismaPg } from '@prisma/adapter-pg';
+import {
+  type ConnectionInfo,
+  type IsolationLevel,
+  isDriverAdapterError,
+  type SqlDriverAdapter,
+  type SqlDriverAdapterFactory,
+  type SqlQuery,
+  type SqlQueryable,
+  type SqlResultSet,
+  type Transaction,
+} from '@prisma/driver-adapter-utils';
+import createDebug from 'debug';
+import pg from 'pg';
+import { poolSettings } from '../../client/create-prisma-client.ts';
+import { redactPasswords } from '../../config/database-url.ts';
+import { PrismaClient } from '../../generated/prisma/client.ts';
+
+const debug = createDebug('fixtures:reset');
+
+/** Wraps one statement made outside any Prisma transaction; such wraps never nest, so one name does. */
+const STATEMENT_SAVEPOINT = 'fixtures_statement';
+/** SQLSTATE of a statement sent after an earlier one failed in the same transaction. */
+const IN_FAILED_TRANSACTION = '25P02';
+/** Transaction control that, sent outside a Prisma transaction, would end the test transaction. */
+const TRANSACTION_CONTROL = /^\s*(begin|start\s+transaction|commit|end|rollback|abort)\b/i;
+
+/** Per-test transactions on one connection: see the module comment. */
+export interface TransactionSandbox {
+  /** A PrismaClient whose every query runs on the sandbox's single connection, inside the current test transaction. */
+  readonly prisma: PrismaClient;
+  /** BEGIN the outer transaction for a test. Throws a {@link TransactionSandboxError} if one is already open. */
+  begin(): Promise<void>;
+  /** ROLLBACK the outer transaction: everything the test wrote is gone. Safe to call when none is open. */
+  rollback(): Promise<void>;
+  /** Disconnects the client and closes the connection. Safe to call twice. */
+  close(): Promise<void>;
+}
+
+/** The sandbox was used out of turn: `begin()` twice, a query after `close()`, a transaction that outlived its test. */
+export class TransactionSandboxError extends Error {
+  override name = 'TransactionSandboxError';
+}
+
+/** The sandbox's connection broke while a transaction was open on it; PostgreSQL rolled that transaction back. */
+export class SandboxConnectionLostError extends TransactionSandboxError {
+  override name = 'SandboxConnectionLostError';
+}
+
+/**
+ * Opens a sandbox on the database at `url` (a `DATABASE_URL`-style string;
+ * `?schema=` is honoured) and connects, so that a wrong URL fails here.
+ *
+ * @example
+ * const sandbox = await createTransactionSandbox('postgresql://postgres:postgres@localhost:5432/ctoprojects');
+ * await sandbox.begin();
+ * await sandbox.prisma.user.create({ data: { email: 'ada@ctoprojects.dev', displayName: 'Ada' } });
+ * await sandbox.rollback(); // Ada is gone
+ * await sandbox.close();
+ */
+export async function createTransactionSandbox(url: string): Promise<TransactionSandbox> {
+  const { pool: settings, schema } = poolSettings('createTransactionSandbox(url)', url);
+  const pool = new pg.Pool({ ...settings, max: 1 });
+  let sandbox: Sandbox | undefined;
+  const base = await new PrismaPg(pool, {
+    schema,
+    onConnectionError: (error) => sandbox?.connectionLost(error),
+  }).connect();
+  try {
+    // pg's own error names the cause ("database … does not exist"); adapter-pg's is only a kind.
+    await pool.query('SELECT 1');
+    sandbox = new Sandbox(pool, base, await checkOut(base));
+    return sandbox;
+  } catch (error) {
+    await base.dispose();
+    await pool.end();
+    throw new TransactionSandboxError(
+      `Could not open a transaction sandbox on ${redactPasswords(url)}: ${(error as Error).message}. Check that the server is up and the database exists.`,
+      { cause: error },
+    );
+  }
+}
+
+/**
+ * A connection of the sandbox's own, with adapter-pg's type and error mapping.
+ * adapter-pg's transaction holds one pool connection until `commit()` or
+ * `rollback()` and sends whatever SQL it is given: once its BEGIN is
+ * committed, it is a plain connection in autocommit. (`pg.Pool#query` will
+ * not do: it closes the connection whenever a statement fails, and the test
+ * transaction with it.) `rollback()` hands it back to the pool, with no SQL.
+ */
+async function checkOut(base: SqlDriverAdapter): Promise<Transaction> {
+  const connection = await base.startTransaction();
+  await connection.executeRaw(statement('COMMIT'));
+  return connection;
+}
+
+function statement(sql: string): SqlQuery {
+  return { sql, args: [], argTypes: [] };
+}
+
+/** PostgreSQL's SQLSTATE, which adapter-pg keeps on the errors it maps. */
+function sqlState(error: unknown): string | undefined {
+  return isDriverAdapterError(error) ? error.cause.originalCode : undefined;
+}
+
+/** A first-come, first-served lock; calling `release` more than once is harmless. */
+class Lock {
+  #tail: Promise<void> = Promise.resolve();
+
+  async acquire(): Promise<() => void> {
+    const previous = this.#tail;
+    let release = () => {};
+    this.#tail = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    await previous;
+    return release;
+  }
+
+  async run<T>(work: () => Promise<T>): Promise<T> {
+    const release = await this.acquire();
+    try {
+      return await work();
+    } finally {
+      release();
+    }
+  }
+}
+
+interface OpenTestTransaction {
+  readonly kind: 'open';
+  readonly epoch: number;
+  readonly startedAt: number;
+  savepoints: number;
+  /** Prisma transactions opened in this test and not finished yet. */
+  readonly transactions: Set<SandboxTransaction>;
+}
+
+type TestTransaction = { readonly kind: 'idle' } | OpenTestTransaction;
+
+const IDLE: TestTransaction = { kind: 'idle' };
+
+class Sandbox implements TransactionSandbox {
+  readonly prisma: PrismaClient;
+  readonly #pool: pg.Pool;
+  readonly #base: SqlDriverAdapter;
+  /** The one connection every statement runs on; replaced only between test transactions, when pg reports it broken. */
+  #connection: Transaction;
+  #lost: Error | undefined;
+  /** One statement (or one wrapped statement) on the connection at a time, so that savepoints nest properly. */
+  readonly #statements = new Lock();
+  /** One Prisma transaction at a time: two interleaved ones could not both be savepoints of one connection. */
+  readonly #transactions = new Lock();
+  #test: TestTransaction = IDLE;
+  /** Bumped at every BEGIN and ROLLBACK of a test transaction, to tell one test's work from the next's. */
+  #epoch = 0;
+  #beginning: Promise<void> | undefined;
+  #closing: Promise<void> | undefined;
+  #closed = false;
+
+  constructor(pool: pg.Pool, base: SqlDriverAdapter, connection: Transaction) {
+    this.#pool = pool;
+    this.#base = base;
+    this.#connection = connection;
+    const factory: SqlDriverAdapterFactory = {
+      provider: base.provider,
+      adapterName: base.adapterName,
+      connect: async () => {
+        if (this.#closed) throw this.#closedError();
+        return new SandboxAdapter(this, base);
+      },
+    };
+    this.prisma = new PrismaClient({ adapter: factory });
+  }
+
+  async begin(): Promise<void> {
+    if (this.#closing) throw this.#closedError();
+    if (this.#test.kind === 'open' || this.#beginning) {
+      throw new TransactionSandboxError(
+        'begin() was called while a test transaction is already open: call rollback() at the end of every test (in afterEach) before the next begin().',
+      );
+    }
+    this.#beginning = this.#begin();
+    try {
+      await this.#beginning;
+    } finally {
+      this.#beginning = undefined;
+    }
+  }
+
+  async #begin(): Promise<void> {
+    // A real transaction the client opened before begin() must finish first: BEGIN inside it would be ignored.
+    const release = await this.#transactions.acquire();
+    try {
+      await this.#statements.run(async () => {
+        if (this.#lost) await this.#reconnect();
+        await this.#connection.executeRaw(statement('BEGIN'));
+        this.#epoch += 1;
+        this.#test = { kind: 'open', epoch: this.#epoch, startedAt: performance.now(), savepoints: 0, transactions: new Set() };
+      });
+    } finally {
+      release();
+    }
+    debug('BEGIN test transaction %d', this.#epoch);
+  }
+
+  async rollback(): Promise<void> {
+    await this.#beginning?.catch(() => {});
+    const test = this.#test;
+    if (test.kind !== 'open') return;
+    // Prisma transactions still open belong to this test and end with it; they must not hold the next test's back.
+    for (const transaction of test.transactions) transaction.abandon();
+    await this.#statements.run(async () => {
+      try {
+        if (!this.#lost) await this.#connection.executeRaw(statement('ROLLBACK'));
+      } catch (error) {
+        // ROLLBACK fails only on a broken connection, and PostgreSQL then rolls back by itself.
+        this.connectionLost(error as Error);
+      } finally {
+        this.#epoch += 1;
+        this.#test = IDLE;
+      }
+    });
+    debug('ROLLBACK test transaction %d after %d ms', test.epoch, Math.round(performance.now() - test.startedAt));
+  }
+
+  close(): Promise<void> {
+    this.#closing ??= this.#close();
+    return this.#closing;
+  }
+
+  async #close(): Promise<void> {
+    try {
+      await this.prisma.$disconnect();
+      await this.rollback();
+    } finally {
+      this.#closed = true;
+      await this.#connection.rollback().catch(() => {});
+      await this.#base.dispose();
+      await this.#pool.end();
+      debug('closed');
+    }
+  }
+
+  /** pg reported the connection broken (adapter-pg's `onConnectionError`). */
+  connectionLost(error: Error): void {
+    this.#lost ??= error;
+    debug('connection lost: %s', error.message);
+  }
+
+  /** A statement made outside any Prisma transaction. */
+  outside<T>(query: SqlQuery, run: (connection: SqlQueryable) => Promise<T>): Promise<T> {
+    return this.#onConnection(async () => {
+      if (TRANSACTION_CONTROL.test(query.sql)) {
+        throw new TransactionSandboxError(
+          `The transaction sandbox refuses "${query.sql.trim()}" outside a Prisma transaction: on its one connection it would end the test transaction, or open one nobody ends. Use prisma.$transaction() instead.`,
+        );
+      }
+      if (this.#test.kind === 'idle') {
+        if (this.#lost) await this.#reconnect();
+        return run(this.#connection);
+      }
+      this.#assertConnected();
+      const connection = this.#connection;
+      await connection.executeRaw(statement(`SAVEPOINT ${STATEMENT_SAVEPOINT}`));
+      let result: T;
+      try {
+        result = await run(connection);
+      } catch (error) {
+        await this.#undo(STATEMENT_SAVEPOINT);
+        throw error;
+      }
+      await connection.executeRaw(statement(`RELEASE SAVEPOINT ${STATEMENT_SAVEPOINT}`));
+      return result;
+    });
+  }
+
+  async startTransaction(isolationLevel: IsolationLevel | undefined, adapterName: string): Promise<Transaction> {
+    const requestedIn = this.#epoch;
+    const release = await this.#transactions.acquire();
+    try {
+      return await this.#onConnection(async () => {
+        if (this.#epoch !== requestedIn) {
+          throw new TransactionSandboxError(
+            'A Prisma transaction was requested by a test whose transaction has since been rolled back: await every query and $transaction before the test ends.',
+          );
+        }
+        const test = this.#test;
+        if (test.kind === 'idle') {
+          if (this.#lost) await this.#reconnect();
+          const connection = this.#connection;
+          await connection.executeRaw(statement('BEGIN'));
+          if (isolationLevel) {
+            await connection
+              .executeRaw(statement(`SET TRANSACTION ISOLATION LEVEL ${isolationLevel}`))
+              .catch(async (error) => {
+                await connection.executeRaw(statement('ROLLBACK'));
+                throw error;
+              });
+          }
+          return new SandboxTransaction(this, adapterName, {
+            savepoint: undefined,
+            epoch: this.#epoch,
+            connection,
+            release,
+          });
+        }
+        this.#assertConnected();
+        test.savepoints += 1;
+        const savepoint = `fixtures_tx_${test.savepoints}`;
+        await this.#connection.executeRaw(statement(`SAVEPOINT ${savepoint}`));
+        if (isolationLevel) debug('%s: ignored isolation level %s inside the test transaction', savepoint, isolationLevel);
+        const transaction = new SandboxTransaction(this, adapterName, {
+          savepoint,
+          epoch: test.epoch,
+          connection: this.#connection,
+          release,
+        });
+        test.transactions.add(transaction);
+        return transaction;
+      });
+    } catch (error) {
+      release();
+      throw error;
+    }
+  }
+
+  /** A statement of a Prisma transaction, refused if that transaction outlived its test or its connection. */
+  inside<T>(transaction: SandboxTransaction, run: (connection: SqlQueryable) => Promise<T>): Promise<T> {
+    return this.#onConnection(async () => {
+      this.#assertLive(transaction);
+      return run(this.#connection);
+    });
+  }
+
+  /** Ends a Prisma transaction: the engine's COMMIT or ROLLBACK, mapped onto the transaction's savepoint. */
+  finish(transaction: SandboxTransaction, outcome: 'commit' | 'rollback'): Promise<void> {
+    const { savepoint } = transaction.state;
+    return this.#statements.run(async () => {
+      if (outcome === 'rollback' && !this.#isLive(transaction)) {
+        // Nothing left to undo: the test transaction's ROLLBACK, or PostgreSQL on a lost connection, did it already.
+        this.#settle(transaction);
+        return;
+      }
+      if (this.#closed) throw this.#closedError();
+      this.#assertLive(transaction);
+      if (savepoint === undefined) {
+        const sql = outcome === 'commit' ? 'COMMIT' : 'ROLLBACK';
+        // PostgreSQL ends the transaction even when COMMIT fails, so it is settled either way.
+        await this.#connection.executeRaw(statement(sql)).finally(() => this.#settle(transaction));
+        return;
+      }
+      if (outcome === 'rollback') {
+        await this.#undo(savepoint).finally(() => this.#settle(transaction));
+        return;
+      }
+      try {
+        await this.#connection.executeRaw(statement(`RELEASE SAVEPOINT ${savepoint}`));
+      } catch (error) {
+        // Left unsettled on other errors: Prisma answers a failed COMMIT with rollback(), which undoes the savepoint.
+        if (sqlState(error) !== IN_FAILED_TRANSACTION) throw error;
+        // PostgreSQL's COMMIT of a failed transaction rolls it back, without an error; so does this one.
+        debug('%s: a statement failed in it, so COMMIT rolls it back', savepoint);
+        await this.#undo(savepoint).finally(() => this.#settle(transaction));
+        return;
+      }
+      this.#settle(transaction);
+    });
+  }
+
+  connectionInfo(): ConnectionInfo {
+    return this.#base.getConnectionInfo?.() ?? { supportsRelationJoins: true };
+  }
+
+  #settle(transaction: SandboxTransaction): void {
+    if (this.#test.kind === 'open') this.#test.transactions.delete(transaction);
+    transaction.settle();
+  }
+
+  async #undo(savepoint: string): Promise<void> {
+    await this.#connection.executeRaw(statement(`ROLLBACK TO SAVEPOINT ${savepoint}`));
+    await this.#connection.executeRaw(statement(`RELEASE SAVEPOINT ${savepoint}`));
+  }
+
+  /** Replaces a broken connection; only outside a test transaction, so nothing the test relies on goes with it. */
+  async #reconnect(): Promise<void> {
+    // Hands the broken connection back: pg.Pool discards a client that had an error.
+    await this.#connection.rollback().catch(() => {});
+    this.#connection = await checkOut(this.#base);
+    this.#lost = undefined;
+    debug('reconnected');
+  }
+
+  #onConnection<T>(work: () => Promise<T>): Promise<T> {
+    return this.#statements.run(async () => {
+      if (this.#closed) throw this.#closedError();
+      return work();
+    });
+  }
+
+  #isLive(transaction: SandboxTransaction): boolean {
+    const { savepoint, epoch, connection } = transaction.state;
+    const test = this.#test;
+    const outlived = savepoint !== undefined && (test.kind !== 'open' || test.epoch !== epoch);
+    return !this.#closed && !outlived && this.#lost === undefined && connection === this.#connection;
+  }
+
+  #assertLive(transaction: SandboxTransaction): void {
+    const { savepoint, epoch, connection } = transaction.state;
+    const test = this.#test;
+    if (savepoint !== undefined && (test.kind !== 'open' || test.epoch !== epoch)) {
+      throw new TransactionSandboxError(
+        `A Prisma transaction (${savepoint}) outlived its test: the test transaction was rolled back before it finished, and its writes with it. Await every query and $transaction before the test ends.`,
+      );
+    }
+    if (connection !== this.#connection) throw this.#lostError();
+    this.#assertConnected();
+  }
+
+  #assertConnected(): void {
+    if (this.#lost) throw this.#lostError();
+  }
+
+  #lostError(): SandboxConnectionLostError {
+    return new SandboxConnectionLostError(
+      'The transaction sandbox lost its connection to PostgreSQL while a transaction was open, so PostgreSQL rolled that transaction back with everything written in it. Call rollback(), then begin() to go on with a new connection.',
+      { cause: this.#lost },
+    );
+  }
+
+  #closedError(): TransactionSandboxError {
+    return new TransactionSandboxError(
+      'This transaction sandbox is closed: open a new one with createTransactionSandbox(url).',
+    );
+  }
+}
+
+/** The adapter Prisma's engine sees: adapter-pg's, with transactions and statements routed through the sandbox. */
+class SandboxAdapter implements SqlDriverAdapter {
+  readonly provider: SqlDriverAdapter['provider'];
+  readonly adapterName: string;
+  readonly #sandbox: Sandbox;
+
+  constructor(sandbox: Sandbox, base: SqlDriverAdapter) {
+    this.provider = base.provider;
+    this.adapterName = base.adapterName;
+    this.#sandbox = sandbox;
+  }
+
+  queryRaw(query: SqlQuery): Promise<SqlResultSet> {
+    return this.#sandbox.outside(query, (connection) => connection.queryRaw(query));
+  }
+
+  executeRaw(query: SqlQuery): Promise<number> {
+    return this.#sandbox.outside(query, (connection) => connection.executeRaw(query));
+  }
+
+  async executeScript(script: string): Promise<void> {
+    // adapter-pg splits a script at semicolons too; each statement goes through as one of Prisma's would.
+    for (const part of script.split(';').map((text) => text.trim())) {
+      if (part !== '') await this.executeRaw(statement(part));
+    }
+  }
+
+  startTransaction(isolationLevel?: IsolationLevel): Promise<Transaction> {
+    return this.#sandbox.startTransaction(isolationLevel, this.adapterName);
+  }
+
+  getConnectionInfo(): ConnectionInfo {
+    return this.#sandbox.connectionInfo();
+  }
+
+  /** Prisma's `$disconnect()`; the connection is the sandbox's, and `close()` ends it. */
+  async dispose(): Promise<void> {}
+}
+
+interface TransactionState {
+  /** `fixtures_tx_N` inside a test transaction; undefined for a real transaction, outside one. */
+  readonly savepoint: string | undefined;
+  readonly epoch: number;
+  /** The connection it began on. */
+  readonly connection: Transaction;
+  /** Lets the next Prisma transaction start. */
+  readonly release: () => void;
+}
+
+/** One Prisma transaction: a savepoint of the test transaction, or a real one outside it. */
+class SandboxTransaction implements Transaction {
+  readonly provider = 'postgres' as const;
+  readonly adapterName: string;
+  /** `usePhantomQuery: false`: the engine sends COMMIT and ROLLBACK as SQL through `executeRaw`, where they are mapped. */
+  readonly options = { usePhantomQuery: false };
+  readonly state: TransactionState;
+  readonly #sandbox: Sandbox;
+  #settled = false;
+
+  constructor(sandbox: Sandbox, adapterName: string, state: TransactionState) {
+    this.#sandbox = sandbox;
+    this.adapterName = adapterName;
+    this.state = state;
+  }
+
+  queryRaw(query: SqlQuery): Promise<SqlResultSet> {
+    return this.#sandbox.inside(this, (connection) => connection.queryRaw(query));
+  }
+
+  async executeRaw(query: SqlQuery): Promise<number> {
+    if (query.args.length === 0 && (query.sql === 'COMMIT' || query.sql === 'ROLLBACK')) {
+      await this.#end(query.sql === 'COMMIT' ? 'commit' : 'rollback');
+      return 0;
+    }
+    return this.#sandbox.inside(this, (connection) => connection.executeRaw(query));
+  }
+
+  /** Called by the engine after its COMMIT went through: nothing left to do unless the COMMIT never came. */
+  commit(): Promise<void> {
+    return this.#end('commit');
+  }
+
+  /** Called by the engine after its ROLLBACK, or after a COMMIT that failed. */
+  rollback(): Promise<void> {
+    return this.#end('rollback');
+  }
+
+  async createSavepoint(name: string): Promise<void> {
+    await this.executeRaw(statement(`SAVEPOINT ${name}`));
+  }
+
+  async rollbackToSavepoint(name: string): Promise<void> {
+    await this.executeRaw(statement(`ROLLBACK TO SAVEPOINT ${name}`));
+  }
+
+  async releaseSavepoint(name: string): Promise<void> {
+    await this.executeRaw(statement(`RELEASE SAVEPOINT ${name}`));
+  }
+
+  /** The test transaction ended under this one: let the next test's transactions start. */
+  abandon(): void {
+    this.state.release();
+  }
+
+  settle(): void {
+    this.#settled = true;
+    this.state.release();
+  }
+
+  async #end(outcome: 'commit' | 'rollback'): Promise<void> {
+    if (this.#settled) return;
+    await this.#sandbox.finish(this, outcome);
+  }
+}

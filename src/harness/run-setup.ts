@@ -1,0 +1,63 @@
+/**
+ * What happens once per test run, in one process: start (or find) the server
+ * and make sure the template is built. The result is plain data, so a test
+ * runner can hand it to its workers (`FIXTURES_HARNESS` in the environment, or
+ * Vitest's `provide`).
+ */
+import { fileURLToPath } from 'node:url';
+import { ConfigurationError } from '../config/database-url.ts';
+import { reapAbandonedDatabases } from './reaper.ts';
+import { type ProviderName, startServer } from './servers/provider.ts';
+import { ensureTemplate, type TemplateSource } from './template.ts';
+
+/** The run's server and template, as workers receive them. */
+export interface RunSetup {
+  readonly provider: ProviderName;
+  /** A superuser URL on the run's server (with its password: keep it out of logs). */
+  readonly adminUrl: string;
+  readonly template: string;
+}
+
+/** This package's own data model. */
+export const DATA_MODEL: TemplateSource = {
+  migrationsDir: fileURLToPath(new URL('../../prisma/migrations', import.meta.url)),
+  schemaPath: fileURLToPath(new URL('../../prisma/schema.prisma', import.meta.url)),
+};
+
+/** Starts the run's server and builds (or finds) its template; `teardown` stops what was started. */
+export async function setUpRun(
+  env: NodeJS.ProcessEnv = process.env,
+  source: TemplateSource = DATA_MODEL,
+): Promise<{ setup: RunSetup; teardown: () => Promise<void> }> {
+  const server = await startServer(env);
+  try {
+    await reapAbandonedDatabases(server.adminUrl);
+    const template = await ensureTemplate(server.adminUrl, source);
+    return {
+      setup: { provider: server.provider, adminUrl: server.adminUrl.toString(), template: template.name },
+      // By the end of a run its workers are gone: whatever they left is abandoned now.
+      teardown: async () => {
+        await reapAbandonedDatabases(server.adminUrl).finally(() => server.stop());
+      },
+    };
+  } catch (error) {
+    await server.stop();
+    throw error;
+  }
+}
+
+/** The variable through which a run's setup reaches worker processes. */
+export const RUN_SETUP_VARIABLE = 'FIXTURES_HARNESS';
+
+export function runSetupFromEnv(env: NodeJS.ProcessEnv = process.env): RunSetup | undefined {
+  const json = env[RUN_SETUP_VARIABLE];
+  if (!json) return undefined;
+  try {
+    return JSON.parse(json) as RunSetup;
+  } catch {
+    throw new ConfigurationError(
+      RUN_SETUP_VARIABLE,
+      `${RUN_SETUP_VARIABLE} is not the JSON the harness writes: unset it.`,
+    );
+  }
+}

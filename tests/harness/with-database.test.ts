@@ -1,0 +1,58 @@
+/**
+ * `withDatabase`: a fresh, fully migrated database of its own per call,
+ * released afterwards whatever happens.
+ */
+import { withDatabase } from '@ctoprojects/fixtures';
+import { describe, expect, inject, it } from 'vitest';
+import { query } from '../support/databases.ts';
+
+const databaseExists = async (name: string) =>
+  (await query(inject('serverUrl'), `SELECT 1 FROM pg_database WHERE datname = '${name}'`)).length === 1;
+
+describe('withDatabase', () => {
+  it('hands fn a migrated, empty database and returns what fn returns', async () => {
+    const result = await withDatabase(async ({ prisma }) => {
+      const migrations = await prisma.$queryRaw<{ n: number }[]>`SELECT count(*)::int AS n FROM _prisma_migrations`;
+      return { users: await prisma.user.count(), migrations: migrations[0]?.n };
+    });
+
+    expect(result).toEqual({ users: 0, migrations: 1 });
+  });
+
+  it('isolates calls from each other, even running at the same time', async () => {
+    const counts = await Promise.all(
+      ['a', 'b', 'c'].map((who) =>
+        withDatabase(async ({ prisma }) => {
+          await prisma.user.create({ data: { email: `${who}@ctoprojects.dev`, displayName: who } });
+          return prisma.user.findMany({ select: { email: true } });
+        }),
+      ),
+    );
+
+    expect(counts).toEqual([
+      [{ email: 'a@ctoprojects.dev' }],
+      [{ email: 'b@ctoprojects.dev' }],
+      [{ email: 'c@ctoprojects.dev' }],
+    ]);
+  });
+
+  it('drops the database afterwards', async () => {
+    const name = await withDatabase(({ name }) => name);
+
+    expect(name).toMatch(/^fixtures_db_\d+_[0-9a-f]{10}$/);
+    expect(await databaseExists(name)).toBe(false);
+  });
+
+  it('drops it when fn throws too, and rethrows the error unchanged', async () => {
+    const failure = new Error('the test failed');
+    let seen = '';
+
+    const outcome = withDatabase(({ name }) => {
+      seen = name;
+      throw failure;
+    });
+
+    await expect(outcome).rejects.toBe(failure);
+    expect(await databaseExists(seen)).toBe(false);
+  });
+});
