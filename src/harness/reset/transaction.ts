@@ -4,13 +4,17 @@
  *
  * How it works. The sandbox's Prisma Client runs every query on ONE
  * connection, kept checked out of adapter-pg's pool (see `checkOut`), on which
- * `begin()` opens the test transaction and `rollback()` undoes it. Application code keeps calling
- * `prisma.$transaction(...)`: Prisma asks the adapter to start a transaction
- * and then sends `COMMIT` or `ROLLBACK` as SQL through that transaction, so
- * the adapter turns the start into `SAVEPOINT fixtures_tx_N`, the engine's
- * `COMMIT` into `RELEASE SAVEPOINT` and its `ROLLBACK` into `ROLLBACK TO
- * SAVEPOINT` plus `RELEASE`. Savepoints Prisma makes itself for nested
- * transactions (`prisma_sp_N`) pass through untouched.
+ * `begin()` opens the test transaction and `rollback()` undoes it.
+ *
+ * Application code keeps calling `prisma.$transaction(...)`, interactive or
+ * batch. For both, Prisma's engine asks the adapter to start a transaction
+ * (adapter-pg would send BEGIN), runs the queries on it, then sends `COMMIT`
+ * or `ROLLBACK` as SQL through the transaction's `executeRaw` before calling
+ * its `commit()`/`rollback()`, which in adapter-pg only release the
+ * connection. So the sandbox's adapter turns the start into `SAVEPOINT
+ * fixtures_tx_N`, the engine's `COMMIT` into `RELEASE SAVEPOINT` and its
+ * `ROLLBACK` into `ROLLBACK TO SAVEPOINT` plus `RELEASE`. Savepoints Prisma
+ * makes itself for a nested `tx.$transaction` (`prisma_sp_N`) pass through.
  *
  * What an ordinary client would do, and the sandbox does too:
  * - A statement made outside a Prisma transaction that fails (a unique
@@ -22,7 +26,7 @@
  * - Outside `begin()` … `rollback()`, the client is an ordinary one: its
  *   transactions are real `BEGIN`/`COMMIT`, and their writes stay.
  *
- * Limitations, all from having a single connection:
+ * Limitations:
  * - Queries issued concurrently wait for each other (pg's queue and ours), and
  *   Prisma transactions run one at a time. A `$transaction` on the outer
  *   client inside another's callback therefore waits for it, and fails with
@@ -67,7 +71,15 @@ const IN_FAILED_TRANSACTION = '25P02';
 /** Transaction control that, sent outside a Prisma transaction, would end the test transaction. */
 const TRANSACTION_CONTROL = /^\s*(begin|start\s+transaction|commit|end|rollback|abort)\b/i;
 
-/** Per-test transactions on one connection: see the module comment. */
+/**
+ * Per-test transactions on one connection: see the module comment.
+ *
+ * @example
+ * const sandbox = await createTransactionSandbox(process.env.DATABASE_URL ?? '');
+ * beforeEach(() => sandbox.begin());
+ * afterEach(() => sandbox.rollback());
+ * afterAll(() => sandbox.close());
+ */
 export interface TransactionSandbox {
   /** A PrismaClient whose every query runs on the sandbox's single connection, inside the current test transaction. */
   readonly prisma: PrismaClient;
@@ -117,7 +129,7 @@ export async function createTransactionSandbox(url: string): Promise<Transaction
     await base.dispose();
     await pool.end();
     throw new TransactionSandboxError(
-      `Could not open a transaction sandbox on ${redactPasswords(url)}: ${(error as Error).message}. Check that the server is up and the database exists.`,
+      `Could not open a transaction sandbox on ${redactPasswords(url)}: ${redactPasswords((error as Error).message)}. Check that the server is up and the database exists.`,
       { cause: error },
     );
   }
@@ -239,7 +251,13 @@ class Sandbox implements TransactionSandbox {
         if (this.#lost) await this.#reconnect();
         await this.#connection.executeRaw(statement('BEGIN'));
         this.#epoch += 1;
-        this.#test = { kind: 'open', epoch: this.#epoch, startedAt: performance.now(), savepoints: 0, transactions: new Set() };
+        this.#test = {
+          kind: 'open',
+          epoch: this.#epoch,
+          startedAt: performance.now(),
+          savepoints: 0,
+          transactions: new Set(),
+        };
       });
     } finally {
       release();
@@ -310,7 +328,10 @@ class Sandbox implements TransactionSandbox {
       try {
         result = await run(connection);
       } catch (error) {
-        await this.#undo(STATEMENT_SAVEPOINT);
+        // The statement's own error is the one to report; a failed undo shows in the next statement's.
+        await this.#undo(STATEMENT_SAVEPOINT).catch((undo: Error) =>
+          debug('could not undo a statement: %s', undo.message),
+        );
         throw error;
       }
       await connection.executeRaw(statement(`RELEASE SAVEPOINT ${STATEMENT_SAVEPOINT}`));
@@ -352,7 +373,8 @@ class Sandbox implements TransactionSandbox {
         test.savepoints += 1;
         const savepoint = `fixtures_tx_${test.savepoints}`;
         await this.#connection.executeRaw(statement(`SAVEPOINT ${savepoint}`));
-        if (isolationLevel) debug('%s: ignored isolation level %s inside the test transaction', savepoint, isolationLevel);
+        if (isolationLevel)
+          debug('%s: ignored isolation level %s inside the test transaction', savepoint, isolationLevel);
         const transaction = new SandboxTransaction(this, adapterName, {
           savepoint,
           epoch: test.epoch,
