@@ -1,0 +1,228 @@
+/**
+ * `npm run bench`: what isolation costs, measured side by side in one process
+ * on one server. Prints a table and writes bench/results.json.
+ *
+ * BENCH_SAMPLES (default 50) sets the samples per row; FIXTURES_PROVIDER picks
+ * the server for the hand-out and reset rows, as in the test suite.
+ */
+import { spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import pg from 'pg';
+import { createPrismaClient } from '../src/client/create-prisma-client.ts';
+import { ClonePool } from '../src/harness/clone-pool.ts';
+import { createTransactionSandbox } from '../src/harness/reset/transaction.ts';
+import { truncateAll } from '../src/harness/reset/truncate.ts';
+import { setUpRun } from '../src/harness/run-setup.ts';
+import { PROVIDERS, type ProviderName } from '../src/harness/servers/provider.ts';
+import { quoteIdentifier } from '../src/sql/quote-identifier.ts';
+
+const SAMPLES = Number(process.env.BENCH_SAMPLES ?? 50);
+const PROJECT_ROOT = fileURLToPath(new URL('..', import.meta.url));
+
+interface Row {
+  readonly measure: string;
+  readonly samples: number;
+  readonly p50: number;
+  readonly p95: number;
+  readonly note?: string;
+}
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? Number.NaN;
+}
+
+/** Runs `sample` SAMPLES times; `sample` returns the milliseconds of the part being measured. */
+async function measure(name: string, sample: () => Promise<number>, note?: string, count = SAMPLES): Promise<Row> {
+  const times: number[] = [];
+  for (let i = 0; i < count; i++) times.push(await sample());
+  times.sort((a, b) => a - b);
+  const row = {
+    measure: name,
+    samples: count,
+    p50: round(percentile(times, 50)),
+    p95: round(percentile(times, 95)),
+    ...(note && { note }),
+  };
+  process.stderr.write(`  ${name}: p50 ${row.p50} ms, p95 ${row.p95} ms\n`);
+  return row;
+}
+
+const round = (ms: number) => Math.round(ms * 100) / 100;
+
+async function timed(work: () => Promise<unknown>): Promise<number> {
+  const started = performance.now();
+  await work();
+  return performance.now() - started;
+}
+
+async function onServer<T>(adminUrl: string, work: (client: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: adminUrl });
+  await client.connect();
+  try {
+    return await work(client);
+  } finally {
+    await client.end();
+  }
+}
+
+const urlFor = (adminUrl: string, name: string) =>
+  Object.assign(new URL(adminUrl), { pathname: `/${name}` }).toString();
+
+async function main(): Promise<void> {
+  const rows: Row[] = [];
+  const run = await setUpRun();
+  const { adminUrl, template, provider } = run.setup;
+  process.stderr.write(`Server: ${provider}; ${SAMPLES} samples a row.\n`);
+  try {
+    rows.push(
+      await measure(
+        'hand-out: fresh database + prisma migrate deploy (baseline)',
+        async () => {
+          const name = `bench_${randomBytes(5).toString('hex')}`;
+          const elapsed = await timed(async () => {
+            await onServer(adminUrl, (client) => client.query(`CREATE DATABASE ${quoteIdentifier(name)}`));
+            const deploy = spawnSync(process.execPath, ['src/cli/prisma.ts', 'migrate', 'deploy'], {
+              cwd: PROJECT_ROOT,
+              env: {
+                ...process.env,
+                FIXTURES_ENV_FILE: 'none',
+                DATABASE_URL: urlFor(adminUrl, name),
+                FIXTURES_SCHEMA_ENGINE: 'wasm',
+              },
+            });
+            if (deploy.status !== 0) throw new Error(`migrate deploy failed: ${deploy.stderr}`);
+          });
+          await onServer(adminUrl, (client) => client.query(`DROP DATABASE ${quoteIdentifier(name)} WITH (FORCE)`));
+          return elapsed;
+        },
+        'what the old README advised: migrate every test database',
+      ),
+    );
+
+    const unpooled = new ClonePool({ adminUrl: new URL(adminUrl), template, size: 0 });
+    rows.push(
+      await measure('hand-out: template clone', async () => {
+        let name = '';
+        const elapsed = await timed(async () => {
+          name = (await unpooled.acquire()).name;
+        });
+        await unpooled.release(name);
+        return elapsed;
+      }),
+    );
+    await unpooled.close();
+
+    const pooled = new ClonePool({ adminUrl: new URL(adminUrl), template, size: 2 });
+    rows.push(
+      await measure(
+        'hand-out: pooled clone',
+        async () => {
+          // A test file runs for a while before the next asks; the pool refills meanwhile.
+          await new Promise((resolve) => setTimeout(resolve, 150));
+          let name = '';
+          const elapsed = await timed(async () => {
+            name = (await pooled.acquire()).name;
+          });
+          await pooled.release(name);
+          return elapsed;
+        },
+        '150 ms between hand-outs, as between test files',
+      ),
+    );
+
+    const clone = await pooled.acquire();
+    const sandbox = await createTransactionSandbox(clone.url);
+    await sandbox.begin();
+    rows.push(
+      await measure('reset per test: transaction (rollback + begin)', async () => {
+        await sandbox.prisma.user.create({
+          data: { email: `${randomBytes(6).toString('hex')}@bench.dev`, displayName: 'B' },
+        });
+        return timed(async () => {
+          await sandbox.rollback();
+          await sandbox.begin();
+        });
+      }),
+    );
+    await sandbox.close();
+
+    const prisma = createPrismaClient({ url: clone.url });
+    const truncate = await truncateAll(prisma);
+    rows.push(
+      await measure('reset per test: truncate', async () => {
+        await prisma.user.create({ data: { email: `${randomBytes(6).toString('hex')}@bench.dev`, displayName: 'B' } });
+        return timed(truncate);
+      }),
+    );
+    await prisma.$disconnect();
+    await pooled.release(clone.name);
+    await pooled.close();
+  } finally {
+    await run.teardown();
+  }
+
+  const coldSamples = Number(process.env.BENCH_COLD_SAMPLES ?? SAMPLES);
+  for (const candidate of PROVIDERS as readonly ProviderName[]) {
+    if (candidate === 'external' && !process.env.TEST_DATABASE_URL) continue;
+    try {
+      rows.push(
+        await measure(
+          `cold start to first database: ${candidate}`,
+          async () =>
+            timed(async () => {
+              const cold = await setUpRun({ ...process.env, FIXTURES_PROVIDER: candidate });
+              const pool = new ClonePool({
+                adminUrl: new URL(cold.setup.adminUrl),
+                template: cold.setup.template,
+                size: 0,
+              });
+              const first = await pool.acquire();
+              await pool.release(first.name);
+              await pool.close();
+              await cold.teardown();
+            }),
+          'server start, template (built or found), first clone, stop',
+          coldSamples,
+        ),
+      );
+    } catch (error) {
+      rows.push({
+        measure: `cold start to first database: ${candidate}`,
+        samples: 0,
+        p50: Number.NaN,
+        p95: Number.NaN,
+        note: `unavailable: ${(error as Error).message.split('\n')[0]}`,
+      });
+    }
+  }
+
+  const machine = {
+    cpus: cpus().length,
+    cpu: cpus()[0]?.model,
+    memoryGiB: Math.round(totalmem() / 2 ** 30),
+    node: process.version,
+    provider: process.env.FIXTURES_PROVIDER ?? 'auto',
+  };
+  const baseline = rows[0]?.p50 ?? Number.NaN;
+  const clone = rows[1]?.p50 ?? Number.NaN;
+  const summary = { 'clone vs baseline (p50)': `${round(baseline / clone)}x faster` };
+  console.table(
+    rows.map(({ measure, samples, p50, p95, note }) => ({
+      measure,
+      samples,
+      'p50 ms': p50,
+      'p95 ms': p95,
+      note: note ?? '',
+    })),
+  );
+  console.log(summary, machine);
+  writeFileSync(
+    new URL('results.json', import.meta.url),
+    `${JSON.stringify({ date: new Date().toISOString(), machine, rows, summary }, null, 2)}\n`,
+  );
+}
+
+await main();
