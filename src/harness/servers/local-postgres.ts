@@ -10,9 +10,9 @@ import { execFile as execFileCallback, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { chmodSync, cpSync, existsSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { chown, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import createDebug from 'debug';
 import { freePort } from './free-port.ts';
@@ -99,7 +99,8 @@ function embeddedBinaries(): { binDir: string; version: number } {
   let packageDir: string;
   try {
     // The package exports only its entry, `dist/index.js`; its binaries sit beside, in `native/`.
-    packageDir = dirname(dirname(fileURLToPath(import.meta.resolve(npmPackage))));
+    // (require.resolve, not import.meta.resolve, which test runners that transform modules may lack.)
+    packageDir = dirname(dirname(createRequire(import.meta.url).resolve(npmPackage)));
   } catch {
     throw new LocalPostgresError(
       `The embedded PostgreSQL binaries (${npmPackage}) are not installed: run npm install (optional dependencies included), ` +
