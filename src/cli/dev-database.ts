@@ -69,7 +69,7 @@ async function down(): Promise<void> {
   // Starting a running cluster only attaches to it; stopping that handle stops the server.
   const server = await startLocalPostgres({ dataDir: DATA_DIR, port: PORT, password: PASSWORD });
   await server.stop();
-  process.stdout.write('Stopped the development database; its data stays in .data/postgres.\n');
+  process.stdout.write(`Stopped the development database; its data stays in ${DATA_DIR}.\n`);
 }
 
 const command = process.argv[2];

