@@ -4,25 +4,16 @@
  * carrying the harness's marker are considered, so nothing else on a shared
  * server is ever touched.
  */
-import { hostname } from 'node:os';
 import createDebug from 'debug';
 import pg from 'pg';
 import { quoteIdentifier } from '../sql/quote-identifier.ts';
+import { isAbandonedBy } from './abandoned.ts';
 import { type DatabaseMarker, parseDatabaseMarker } from './database-marker.ts';
 
 const debug = createDebug('fixtures:reaper');
 
-function isRunning(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
 function abandoned(marker: DatabaseMarker | undefined): boolean {
-  return marker?.kind === 'clone' && marker.host === hostname() && !isRunning(marker.pid);
+  return marker?.kind === 'clone' && isAbandonedBy(marker.host, marker.pid);
 }
 
 /** Drops the abandoned test databases on the server of `adminUrl`; returns their names. */

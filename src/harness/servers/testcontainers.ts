@@ -15,6 +15,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
+import { connect } from 'node:net';
 import { hostname } from 'node:os';
 import type { Readable } from 'node:stream';
 import { finished } from 'node:stream/promises';
@@ -23,6 +24,7 @@ import { PostgreSqlContainer, type StartedPostgreSqlContainer } from '@testconta
 import createDebug from 'debug';
 import { type ContainerRuntimeClient, getContainerRuntimeClient, ImageName, Wait } from 'testcontainers';
 import { redactPasswords } from '../../config/database-url.ts';
+import { isAbandonedBy } from '../abandoned.ts';
 
 const debug = createDebug('fixtures:testcontainers');
 
@@ -150,7 +152,10 @@ export async function startTestcontainersServer(
         );
     return stopping;
   };
-  const adminUrl = new URL(`postgresql://${SUPERUSER}@${container.getHost()}:${container.getPort()}/postgres`);
+  // Testcontainers may name the Docker bridge (172.17.0.1) as the host. The port is published on this machine
+  // too, and loopback keeps the traffic here (and counts as local for db:seed's guard).
+  const host = (await answersOnLoopback(container.getPort())) ? '127.0.0.1' : container.getHost();
+  const adminUrl = new URL(`postgresql://${SUPERUSER}@${host}:${container.getPort()}/postgres`);
   adminUrl.password = password;
   return {
     provider: 'testcontainers',
@@ -206,13 +211,18 @@ async function connectToDocker(env: NodeJS.ProcessEnv): Promise<ContainerRuntime
   }
 }
 
-function isRunning(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
+function answersOnLoopback(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect({ host: '127.0.0.1', port, timeout: 1000 }, () => {
+      socket.end();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+    socket.once('timeout', () => {
+      socket.destroy();
+      resolve(false);
+    });
+  });
 }
 
 /**
@@ -225,7 +235,7 @@ export async function reapStaleContainers(client?: ContainerRuntimeClient): Prom
   const containers = await docker.listContainers({ all: true, filters: { label: [`${CONTAINER_LABEL}=true`] } });
   const stale = containers.filter(({ Labels: labels }) => {
     const pid = Number(labels[PID_LABEL]);
-    return labels[HOST_LABEL] === hostname() && Number.isInteger(pid) && pid > 0 && !isRunning(pid);
+    return isAbandonedBy(labels[HOST_LABEL], pid);
   });
   await Promise.all(stale.map(({ Id }) => docker.getContainer(Id).remove({ force: true, v: true })));
   if (stale.length > 0)
