@@ -4,6 +4,7 @@
  * carrying the harness's marker are considered, so nothing else on a shared
  * server is ever touched.
  */
+import { hostname } from 'node:os';
 import createDebug from 'debug';
 import pg from 'pg';
 import { quoteIdentifier } from '../sql/quote-identifier.ts';
@@ -12,12 +13,17 @@ import { type DatabaseMarker, parseDatabaseMarker } from './database-marker.ts';
 
 const debug = createDebug('fixtures:reaper');
 
-function abandoned(marker: DatabaseMarker | undefined): boolean {
-  return marker?.kind === 'clone' && isAbandonedBy(marker.host, marker.pid);
+function abandoned(marker: DatabaseMarker | undefined, finishedPid: number | undefined): boolean {
+  if (marker?.kind !== 'clone') return false;
+  return isAbandonedBy(marker.host, marker.pid) || (marker.host === hostname() && marker.pid === finishedPid);
 }
 
-/** Drops the abandoned test databases on the server of `adminUrl`; returns their names. */
-export async function reapAbandonedDatabases(adminUrl: URL): Promise<string[]> {
+/**
+ * Drops the abandoned test databases on the server of `adminUrl`; returns their names.
+ * `finishedPid`: a live process whose clones are abandoned too, because its run is over
+ * (Vitest's thread workers share the main process's pid).
+ */
+export async function reapAbandonedDatabases(adminUrl: URL, finishedPid?: number): Promise<string[]> {
   const client = new pg.Client({ connectionString: adminUrl.toString() });
   await client.connect();
   try {
@@ -26,7 +32,7 @@ export async function reapAbandonedDatabases(adminUrl: URL): Promise<string[]> {
     );
     const reaped: string[] = [];
     for (const { datname, comment } of rows) {
-      if (!abandoned(parseDatabaseMarker(comment))) continue;
+      if (!abandoned(parseDatabaseMarker(comment), finishedPid)) continue;
       await client.query(`DROP DATABASE IF EXISTS ${quoteIdentifier(datname)} WITH (FORCE)`);
       reaped.push(datname);
     }

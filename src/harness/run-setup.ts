@@ -35,9 +35,10 @@ export async function setUpRun(
     const template = await ensureTemplate(server.adminUrl, source);
     return {
       setup: { provider: server.provider, adminUrl: server.adminUrl.toString(), template: template.name },
-      // By the end of a run its workers are gone: whatever they left is abandoned now.
+      // By the end of a run its workers are done: whatever they left is abandoned now,
+      // including what thread workers made under this very process's pid.
       teardown: async () => {
-        await reapAbandonedDatabases(server.adminUrl).finally(() => server.stop());
+        await reapAbandonedDatabases(server.adminUrl, process.pid).finally(() => server.stop());
       },
     };
   } catch (error) {
