@@ -51,6 +51,54 @@ export async function chooseProvider(env: NodeJS.ProcessEnv = process.env): Prom
     () => false,
   );
   if (dockerAnswers) return 'testcontainers';
+  return localFallback();
+}
+
+export async function startServer(env: NodeJS.ProcessEnv = process.env): Promise<StartedServer> {
+  const provider = await chooseProvider(env);
+  const started = performance.now();
+  if (!env.FIXTURES_PROVIDER && (provider === 'embedded' || provider === 'system')) {
+    notice(`No Docker engine answers, so no testcontainers: using ${provider} PostgreSQL.`);
+  }
+  if (provider === 'external') {
+    const adminUrl = parseDatabaseUrl('TEST_DATABASE_URL', env.TEST_DATABASE_URL);
+    return { provider, adminUrl, stop: async () => {} };
+  }
+  if (provider === 'testcontainers') {
+    const { startTestcontainersServer, TestcontainersServerError } = await loadTestcontainers().catch(
+      (error: unknown) => {
+        throw new ConfigurationError(
+          'FIXTURES_PROVIDER',
+          `FIXTURES_PROVIDER is "testcontainers", but its packages do not load (${(error as Error).message}): ` +
+            'npm install --save-dev testcontainers @testcontainers/postgresql, or use FIXTURES_PROVIDER=embedded.',
+        );
+      },
+    );
+    try {
+      const server = await startTestcontainersServer({}, env);
+      debug('testcontainers PostgreSQL up in %d ms', Math.round(performance.now() - started));
+      return server;
+    } catch (error) {
+      // Chosen for you and unusable (an image that cannot be pulled offline, say): fall back, and say so.
+      if (env.FIXTURES_PROVIDER || !(error instanceof TestcontainersServerError)) throw error;
+      const fallback: ProviderName = localFallback();
+      notice(
+        `Docker answers but the testcontainers provider cannot start (${error.message.split(': ')[0]}): using ${fallback} instead.`,
+      );
+      return startLocal(fallback, performance.now());
+    }
+  }
+  return startLocal(provider, started);
+}
+
+async function startLocal(provider: 'embedded' | 'system', started: number): Promise<StartedServer> {
+  const server = await startLocalPostgres({ binaries: provider });
+  debug('%s PostgreSQL %d up in %d ms', provider, server.version, Math.round(performance.now() - started));
+  return { provider, adminUrl: server.url, stop: () => server.stop() };
+}
+
+/** `embedded` when its package is installed, else `system`. */
+function localFallback(): 'embedded' | 'system' {
   try {
     findServerBinaries('embedded', {});
     return 'embedded';
@@ -59,26 +107,7 @@ export async function chooseProvider(env: NodeJS.ProcessEnv = process.env): Prom
   }
 }
 
-export async function startServer(env: NodeJS.ProcessEnv = process.env): Promise<StartedServer> {
-  const provider = await chooseProvider(env);
-  const started = performance.now();
-  if (provider === 'external') {
-    const adminUrl = parseDatabaseUrl('TEST_DATABASE_URL', env.TEST_DATABASE_URL);
-    return { provider, adminUrl, stop: async () => {} };
-  }
-  if (provider === 'testcontainers') {
-    const { startTestcontainersServer } = await loadTestcontainers().catch((error: unknown) => {
-      throw new ConfigurationError(
-        'FIXTURES_PROVIDER',
-        `FIXTURES_PROVIDER is "testcontainers", but its packages do not load (${(error as Error).message}): ` +
-          'npm install --save-dev testcontainers @testcontainers/postgresql, or use FIXTURES_PROVIDER=embedded.',
-      );
-    });
-    const server = await startTestcontainersServer({}, env);
-    debug('testcontainers PostgreSQL up in %d ms', Math.round(performance.now() - started));
-    return server;
-  }
-  const server = await startLocalPostgres({ binaries: provider });
-  debug('%s PostgreSQL %d up in %d ms', provider, server.version, Math.round(performance.now() - started));
-  return { provider, adminUrl: server.url, stop: () => server.stop() };
+/** A one-line notice for the person running the tests: why the provider is not the one they might expect. */
+function notice(message: string): void {
+  process.emitWarning(`${message} Set FIXTURES_PROVIDER to choose.`, { code: 'FIXTURES_PROVIDER' });
 }
