@@ -322,6 +322,10 @@ describe('opening and closing', () => {
 
     await expect(attempt).rejects.toThrow(TransactionSandboxError);
     await expect(attempt).rejects.toThrow('database "fixtures_no_such_database" does not exist');
-    await expect(attempt).rejects.not.toThrow(decodeURIComponent(new URL(url).password));
+    // The URL is shown with its password masked; checked around the ':' and '@', since on a server
+    // whose password is 'postgres' the bare word also stands in the user name.
+    const { username, password } = new URL(url);
+    await expect(attempt).rejects.toThrow(`postgresql://${username}:***@`);
+    await expect(attempt).rejects.not.toThrow(`:${decodeURIComponent(password)}@`);
   });
 });
