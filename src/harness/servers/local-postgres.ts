@@ -15,6 +15,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import createDebug from 'debug';
+import { CLUSTER_PREFIX, claimCluster, reapAbandonedClusters } from './abandoned-clusters.ts';
 import { freePort } from './free-port.ts';
 
 const execFile = promisify(execFileCallback);
@@ -191,7 +192,9 @@ async function isRunning(binDir: string, dataDir: string): Promise<boolean> {
  */
 export async function startLocalPostgres(options: LocalPostgresOptions = {}): Promise<StartedLocalPostgres> {
   const { binDir, version } = findServerBinaries(options.binaries);
-  const temporaryRoot = options.dataDir === undefined ? await mkdtemp(join(tmpdir(), 'fixtures-pg-')) : undefined;
+  if (options.dataDir === undefined) await reapAbandonedClusters();
+  const temporaryRoot = options.dataDir === undefined ? await mkdtemp(join(tmpdir(), CLUSTER_PREFIX)) : undefined;
+  if (temporaryRoot) await claimCluster(temporaryRoot);
   const dataDir = options.dataDir ?? join(temporaryRoot as string, 'data');
   const port = options.port ?? (await freePort());
   const password = options.password ?? randomBytes(12).toString('hex');
