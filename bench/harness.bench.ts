@@ -10,7 +10,6 @@ import { randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import pg from 'pg';
 import { createPrismaClient } from '../src/client/create-prisma-client.ts';
 import { ClonePool } from '../src/harness/clone-pool.ts';
 import { createTransactionSandbox } from '../src/harness/reset/transaction.ts';
@@ -18,6 +17,7 @@ import { truncateAll } from '../src/harness/reset/truncate.ts';
 import { setUpRun } from '../src/harness/run-setup.ts';
 import { PROVIDERS, type ProviderName } from '../src/harness/servers/provider.ts';
 import { quoteIdentifier } from '../src/sql/quote-identifier.ts';
+import { withClient } from '../src/sql/with-client.ts';
 
 const SAMPLES = Number(process.env.BENCH_SAMPLES ?? 50);
 const PROJECT_ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -58,16 +58,6 @@ async function timed(work: () => Promise<unknown>): Promise<number> {
   return performance.now() - started;
 }
 
-async function onServer<T>(adminUrl: string, work: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: adminUrl });
-  await client.connect();
-  try {
-    return await work(client);
-  } finally {
-    await client.end();
-  }
-}
-
 const urlFor = (adminUrl: string, name: string) =>
   Object.assign(new URL(adminUrl), { pathname: `/${name}` }).toString();
 
@@ -83,7 +73,7 @@ async function main(): Promise<void> {
         async () => {
           const name = `bench_${randomBytes(5).toString('hex')}`;
           const elapsed = await timed(async () => {
-            await onServer(adminUrl, (client) => client.query(`CREATE DATABASE ${quoteIdentifier(name)}`));
+            await withClient(adminUrl, (client) => client.query(`CREATE DATABASE ${quoteIdentifier(name)}`));
             const deploy = spawnSync(process.execPath, ['src/cli/prisma.ts', 'migrate', 'deploy'], {
               cwd: PROJECT_ROOT,
               env: {
@@ -95,7 +85,7 @@ async function main(): Promise<void> {
             });
             if (deploy.status !== 0) throw new Error(`migrate deploy failed: ${deploy.stderr}`);
           });
-          await onServer(adminUrl, (client) => client.query(`DROP DATABASE ${quoteIdentifier(name)} WITH (FORCE)`));
+          await withClient(adminUrl, (client) => client.query(`DROP DATABASE ${quoteIdentifier(name)} WITH (FORCE)`));
           return elapsed;
         },
         'what the old README advised: migrate every test database',

@@ -8,10 +8,10 @@
 import { spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import pg from 'pg';
 import { redactPasswords } from '../config/database-url.ts';
 import { startLocalPostgres } from '../harness/servers/local-postgres.ts';
 import { quoteIdentifier } from '../sql/quote-identifier.ts';
+import { withClient } from '../sql/with-client.ts';
 
 const DATA_DIR = resolve(process.env.FIXTURES_DEV_DATA_DIR ?? join('.data', 'postgres'));
 const PORT = Number(process.env.FIXTURES_DEV_PORT ?? 54329);
@@ -26,16 +26,12 @@ function run(script: string, env: NodeJS.ProcessEnv): void {
 
 async function up(): Promise<void> {
   const server = await startLocalPostgres({ dataDir: DATA_DIR, port: PORT, password: PASSWORD });
-  const admin = new pg.Client({ connectionString: server.url.toString() });
-  await admin.connect();
-  try {
+  await withClient(server.url.toString(), async (admin) => {
     for (const name of DATABASES) {
       const exists = await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
       if (exists.rowCount === 0) await admin.query(`CREATE DATABASE ${quoteIdentifier(name)}`);
     }
-  } finally {
-    await admin.end();
-  }
+  });
 
   const url = (database: string) => `postgresql://postgres:${PASSWORD}@127.0.0.1:${PORT}/${database}`;
   if (!existsSync('.env')) {

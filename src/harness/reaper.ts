@@ -6,8 +6,8 @@
  */
 import { hostname } from 'node:os';
 import createDebug from 'debug';
-import pg from 'pg';
 import { quoteIdentifier } from '../sql/quote-identifier.ts';
+import { withClient } from '../sql/with-client.ts';
 import { isAbandonedBy } from './abandoned.ts';
 import { type DatabaseMarker, parseDatabaseMarker } from './database-marker.ts';
 
@@ -24,9 +24,7 @@ function abandoned(marker: DatabaseMarker | undefined, finishedPid: number | und
  * (Vitest's thread workers share the main process's pid).
  */
 export async function reapAbandonedDatabases(adminUrl: URL, finishedPid?: number): Promise<string[]> {
-  const client = new pg.Client({ connectionString: adminUrl.toString() });
-  await client.connect();
-  try {
+  return withClient(adminUrl.toString(), async (client) => {
     const { rows } = await client.query<{ datname: string; comment: string | null }>(
       "SELECT datname, shobj_description(oid, 'pg_database') AS comment FROM pg_database WHERE datname LIKE 'fixtures\\_db\\_%'",
     );
@@ -38,7 +36,5 @@ export async function reapAbandonedDatabases(adminUrl: URL, finishedPid?: number
     }
     if (reaped.length > 0) debug('reaped %d abandoned databases: %s', reaped.length, reaped.join(', '));
     return reaped;
-  } finally {
-    await client.end();
-  }
+  });
 }

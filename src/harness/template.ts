@@ -13,10 +13,11 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import createDebug from 'debug';
-import pg from 'pg';
+import type pg from 'pg';
 import { redactPasswords } from '../config/database-url.ts';
 import { openEngineSession } from '../schema-engine/engine-session.ts';
 import { quoteIdentifier } from '../sql/quote-identifier.ts';
+import { withClient } from '../sql/with-client.ts';
 import { readDatabaseMarker, writeDatabaseMarker } from './database-marker.ts';
 import { readMigrationsList } from './migrations-list.ts';
 
@@ -54,9 +55,7 @@ async function templateName(client: pg.Client, source: TemplateSource): Promise<
 
 /** Returns the template for `source` on the server of `adminUrl`, building it if needed. */
 export async function ensureTemplate(adminUrl: URL, source: TemplateSource): Promise<Template> {
-  const client = new pg.Client({ connectionString: adminUrl.toString() });
-  await client.connect();
-  try {
+  return withClient(adminUrl.toString(), async (client) => {
     const name = await templateName(client, source);
     await client.query('SELECT pg_advisory_lock(hashtext($1))', [`fixtures:template:${name}`]);
     try {
@@ -70,9 +69,7 @@ export async function ensureTemplate(adminUrl: URL, source: TemplateSource): Pro
     } finally {
       await client.query('SELECT pg_advisory_unlock(hashtext($1))', [`fixtures:template:${name}`]);
     }
-  } finally {
-    await client.end();
-  }
+  });
 }
 
 async function build(client: pg.Client, adminUrl: URL, name: string, source: TemplateSource): Promise<void> {

@@ -15,8 +15,9 @@ import type {
   SchemaFilter,
   SchemasContainer,
 } from '@prisma/schema-engine-wasm';
-import pg from 'pg';
+import type pg from 'pg';
 import { quoteIdentifier } from '../sql/quote-identifier.ts';
+import { withClient } from '../sql/with-client.ts';
 import { type EngineLog, type EngineSession, openEngineOnAdapter } from './engine-session.ts';
 import { pgPoolConfig } from './pg-adapter.ts';
 import { connectToShadowDatabase } from './shadow-database.ts';
@@ -102,9 +103,7 @@ export async function evaluateDataLoss(
   const unexecutableSteps: MigrationFeedback[] = [];
   if (plan.steps === 0) return { migrationSteps: 0, warnings, unexecutableSteps };
 
-  const client = new pg.Client(pgPoolConfig(main.databases.url));
-  await client.connect();
-  try {
+  await withClient(pgPoolConfig(main.databases.url), async (client) => {
     for (const [stepIndex, statement] of statements.entries()) {
       for (const table of matches(statement, /DROP TABLE "([^"]+)"/g)) {
         const rows = await countRows(client, table, 'true');
@@ -133,9 +132,7 @@ export async function evaluateDataLoss(
           });
       }
     }
-  } finally {
-    await client.end();
-  }
+  });
   return { migrationSteps: plan.steps, warnings, unexecutableSteps };
 }
 

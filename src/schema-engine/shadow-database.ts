@@ -8,9 +8,9 @@
 import { randomUUID } from 'node:crypto';
 import type { SqlDriverAdapter } from '@prisma/driver-adapter-utils';
 import createDebug from 'debug';
-import pg from 'pg';
 import { databaseName, redactPasswords, schemaName } from '../config/database-url.ts';
 import { quoteIdentifier } from '../sql/quote-identifier.ts';
+import { withClient } from '../sql/with-client.ts';
 import { connectAdapter, type EngineDatabases, pgPoolConfig } from './pg-adapter.ts';
 
 const debug = createDebug('fixtures:engine:shadow');
@@ -18,21 +18,13 @@ const debug = createDebug('fixtures:engine:shadow');
 /** Temporary shadow databases that exist right now, with their server: what a dying process must drop. */
 const temporaryShadows = new Map<string, URL>();
 
-async function onServer<T>(url: URL, work: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client(pgPoolConfig(url));
-  await client.connect();
-  try {
-    return await work(client);
-  } finally {
-    await client.end();
-  }
-}
-
 async function dropTemporaryShadow(name: string): Promise<void> {
   const server = temporaryShadows.get(name);
   if (!server) return;
   const started = performance.now();
-  await onServer(server, (client) => client.query(`DROP DATABASE IF EXISTS ${quoteIdentifier(name)} WITH (FORCE)`));
+  await withClient(pgPoolConfig(server), (client) =>
+    client.query(`DROP DATABASE IF EXISTS ${quoteIdentifier(name)} WITH (FORCE)`),
+  );
   temporaryShadows.delete(name);
   debug('dropped %s in %d ms', name, Math.round(performance.now() - started));
 }
@@ -65,7 +57,7 @@ export async function connectToShadowDatabase({ url, shadowUrl }: EngineDatabase
   const name = `prisma_migrate_shadow_db_${randomUUID()}`;
   const started = performance.now();
   temporaryShadows.set(name, url);
-  await onServer(url, (client) => client.query(`CREATE DATABASE ${quoteIdentifier(name)}`));
+  await withClient(pgPoolConfig(url), (client) => client.query(`CREATE DATABASE ${quoteIdentifier(name)}`));
   debug('created %s in %d ms', name, Math.round(performance.now() - started));
   const onMainServer = new URL(url);
   onMainServer.pathname = `/${name}`;

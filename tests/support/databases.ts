@@ -3,8 +3,9 @@
  * on the run's server, named with the run's prefix and dropped afterwards.
  */
 import { randomBytes } from 'node:crypto';
-import pg from 'pg';
+import type pg from 'pg';
 import { inject } from 'vitest';
+import { withClient } from '../../src/sql/with-client.ts';
 
 /** The data model's tables, in alphabetical order (`_prisma_migrations` aside). */
 export const DATA_TABLES = [
@@ -21,13 +22,7 @@ export const DATA_TABLES = [
 
 /** Runs one statement on `url` over a connection of its own. */
 export async function query<T extends pg.QueryResultRow = pg.QueryResultRow>(url: string, sql: string): Promise<T[]> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    return (await client.query<T>(sql)).rows;
-  } finally {
-    await client.end();
-  }
+  return withClient(url, async (client) => (await client.query<T>(sql)).rows);
 }
 
 export interface TestDatabase {
@@ -44,14 +39,8 @@ export function serverUrlFor(database: string): string {
   return url.toString();
 }
 
-async function admin<T>(work: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: inject('serverUrl') });
-  await client.connect();
-  try {
-    return await work(client);
-  } finally {
-    await client.end();
-  }
+function admin<T>(work: (client: pg.Client) => Promise<T>): Promise<T> {
+  return withClient(inject('serverUrl'), work);
 }
 
 async function createDatabase(template: string | undefined): Promise<TestDatabase> {

@@ -7,10 +7,10 @@
  * so the teardown drops this run's databases and never another run's.
  */
 import { randomBytes } from 'node:crypto';
-import pg from 'pg';
 import type { TestProject } from 'vitest/node';
 import { RUN_SETUP_VARIABLE, setUpRun } from '../../src/harness/run-setup.ts';
 import { quoteIdentifier } from '../../src/sql/quote-identifier.ts';
+import { withClient } from '../../src/sql/with-client.ts';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -32,18 +32,13 @@ export async function setup(project: TestProject): Promise<() => Promise<void>> 
   project.provide('templateDatabase', run.setup.template);
 
   return async () => {
-    const client = new pg.Client({ connectionString: run.setup.adminUrl });
-    await client.connect();
-    try {
+    await withClient(run.setup.adminUrl, async (client) => {
       const { rows } = await client.query<{ datname: string }>(
         'SELECT datname FROM pg_database WHERE starts_with(datname, $1)',
         [databasePrefix],
       );
       for (const { datname } of rows)
         await client.query(`DROP DATABASE IF EXISTS ${quoteIdentifier(datname)} WITH (FORCE)`);
-    } finally {
-      await client.end();
-      await run.teardown();
-    }
+    }).finally(run.teardown);
   };
 }
