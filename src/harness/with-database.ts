@@ -3,17 +3,10 @@
  * under any test runner (see run-clones.ts for where the server comes from).
  */
 import { createPrismaClient } from '../client/create-prisma-client.ts';
-import type { PrismaClient } from '../generated/prisma/client.ts';
+import { createDatabaseContext, type DatabaseContext } from './database-context.ts';
 import { runClonePool } from './run-clones.ts';
 
-export interface DatabaseContext {
-  /** A Prisma Client on this database. */
-  readonly prisma: PrismaClient;
-  /** This database's URL (superuser; its password included, so keep it out of logs). */
-  readonly url: string;
-  /** This database's name, `fixtures_db_…`. */
-  readonly name: string;
-}
+export type { DatabaseContext };
 
 /**
  * Runs `fn` with a fresh, fully migrated database of its own, and drops the
@@ -30,7 +23,7 @@ export async function withDatabase<T>(fn: (context: DatabaseContext) => T | Prom
   const { name, url } = await clones.acquire();
   const prisma = createPrismaClient({ url });
   try {
-    return await fn({ prisma, url, name });
+    return await fn(createDatabaseContext(prisma, url, name));
   } finally {
     await prisma.$disconnect();
     await clones.release(name);

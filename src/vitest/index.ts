@@ -15,10 +15,10 @@
  */
 import { test as baseTest } from 'vitest';
 import { createPrismaClient } from '../client/create-prisma-client.ts';
+import { createDatabaseContext, type DatabaseContext } from '../harness/database-context.ts';
 import { createTransactionSandbox } from '../harness/reset/transaction.ts';
 import { truncateAll } from '../harness/reset/truncate.ts';
 import { runClonePool } from '../harness/run-clones.ts';
-import type { DatabaseContext } from '../harness/with-database.ts';
 
 /**
  * How a test file's database is reset between its tests:
@@ -42,7 +42,7 @@ async function openFileDatabase(reset: ResetMode): Promise<FileDatabase> {
   if (reset === 'transaction') {
     const sandbox = await createTransactionSandbox(url);
     return {
-      context: { prisma: sandbox.prisma, url, name },
+      context: createDatabaseContext(sandbox.prisma, url, name),
       beforeTest: () => sandbox.begin(),
       afterTest: () => sandbox.rollback(),
       close: () => sandbox.close().finally(() => clones.release(name)),
@@ -51,7 +51,7 @@ async function openFileDatabase(reset: ResetMode): Promise<FileDatabase> {
   const prisma = createPrismaClient({ url });
   const truncate = reset === 'truncate' ? await truncateAll(prisma) : async () => {};
   return {
-    context: { prisma, url, name },
+    context: createDatabaseContext(prisma, url, name),
     beforeTest: async () => {},
     afterTest: truncate,
     close: () => prisma.$disconnect().finally(() => clones.release(name)),

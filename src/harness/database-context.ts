@@ -1,0 +1,19 @@
+/**
+ * What a test gets for its database, from `withDatabase` and from the Vitest
+ * `db` fixture alike: one place builds it, so both hand out the same thing.
+ */
+import type { PrismaClient } from '../generated/prisma/client.ts';
+
+export interface DatabaseContext {
+  /** A Prisma Client on this database. */
+  readonly prisma: PrismaClient;
+  /** This database's URL (superuser; its password included, so keep it out of logs). */
+  readonly url: string;
+  /** This database's name, `fixtures_db_…`. */
+  readonly name: string;
+}
+
+/** The context for a database reached through `prisma`. */
+export function createDatabaseContext(prisma: PrismaClient, url: string, name: string): DatabaseContext {
+  return { prisma, url, name };
+}
