@@ -10,6 +10,8 @@ import createDebug from 'debug';
 import pg from 'pg';
 import { quoteIdentifier } from '../sql/quote-identifier.ts';
 import { writeDatabaseMarker } from './database-marker.ts';
+import type { DatabasePool, IsolatedDatabase } from './isolation.ts';
+import { closeLeftoverConnections, LeftoverConnectionsError } from './leftover-connections.ts';
 
 const debug = createDebug('fixtures:clone');
 
@@ -20,14 +22,10 @@ export interface ClonePoolOptions {
   readonly size?: number;
 }
 
-/** A database handed out by the pool. */
-export interface Clone {
-  readonly name: string;
-  /** Its URL, with the admin URL's credentials. */
-  readonly url: string;
-}
+/** A database handed out by the pool; its URL has the admin URL's credentials. */
+export type Clone = IsolatedDatabase;
 
-export class ClonePool {
+export class ClonePool implements DatabasePool {
   readonly #adminUrl: URL;
   readonly #admin: pg.Pool;
   readonly #template: string;
@@ -52,14 +50,38 @@ export class ClonePool {
     const name = await next;
     const url = new URL(this.#adminUrl);
     url.pathname = `/${name}`;
-    return { name, url: url.toString() };
+    return { name, url: url.toString(), isolation: 'database' };
   }
 
-  /** Drops a clone this pool handed out. */
+  /**
+   * Drops a clone this pool handed out. Connections a test left open on it are
+   * closed first and reported afterwards, by a {@link LeftoverConnectionsError}.
+   */
   async release(name: string): Promise<void> {
     const started = performance.now();
-    await this.#admin.query(`DROP DATABASE IF EXISTS ${quoteIdentifier(name)} WITH (FORCE)`);
-    debug('dropped %s in %d ms', name, Math.round(performance.now() - started));
+    const client = await this.#admin.connect();
+    try {
+      const leftovers = await closeLeftoverConnections(client, { database: name });
+      await client.query(`DROP DATABASE IF EXISTS ${quoteIdentifier(name)} WITH (FORCE)`);
+      debug('dropped %s in %d ms', name, Math.round(performance.now() - started));
+      if (leftovers.length > 0) throw new LeftoverConnectionsError(name, leftovers);
+    } finally {
+      client.release();
+    }
+  }
+
+  /** Keeps a clone after the run: its marker says `kept`, so no reaper drops it. */
+  async keep(name: string): Promise<void> {
+    const client = await this.#admin.connect();
+    try {
+      await writeDatabaseMarker(client, name, { ...this.#marker(), kept: true });
+    } finally {
+      client.release();
+    }
+  }
+
+  #marker() {
+    return { kind: 'clone', template: this.#template, host: hostname(), pid: process.pid } as const;
   }
 
   /** Drops the clones prepared and not handed out, and closes the admin connection. Safe to call twice. */
@@ -67,8 +89,12 @@ export class ClonePool {
     if (this.#closed) return;
     this.#closed = true;
     const prepared = await Promise.allSettled(this.#ready.splice(0));
-    for (const clone of prepared) if (clone.status === 'fulfilled') await this.release(clone.value);
+    for (const clone of prepared) if (clone.status === 'fulfilled') await this.#drop(clone.value);
     await this.#admin.end();
+  }
+
+  async #drop(name: string): Promise<void> {
+    await this.#admin.query(`DROP DATABASE IF EXISTS ${quoteIdentifier(name)} WITH (FORCE)`);
   }
 
   #refill(): void {
@@ -85,12 +111,7 @@ export class ClonePool {
     const client = await this.#admin.connect();
     try {
       await client.query(`CREATE DATABASE ${quoteIdentifier(name)} TEMPLATE ${quoteIdentifier(this.#template)}`);
-      await writeDatabaseMarker(client, name, {
-        kind: 'clone',
-        template: this.#template,
-        host: hostname(),
-        pid: process.pid,
-      });
+      await writeDatabaseMarker(client, name, this.#marker());
     } finally {
       client.release();
     }

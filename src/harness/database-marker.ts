@@ -1,24 +1,44 @@
 /**
- * What the harness writes on every database it creates (a comment holding a
- * small JSON object), so that it only ever drops or reuses its own, and can
- * tell a finished template from one a crash left half-built.
+ * What the harness writes on every database and schema it creates (a comment
+ * holding a small JSON object), so that it only ever drops or reuses its own,
+ * and can tell a finished template from one a crash left half-built.
  */
 import type pg from 'pg';
 import { quoteIdentifier } from '../sql/quote-identifier.ts';
 
+/** Who made a test database or schema: the reaper drops it once that process is gone, unless it was kept. */
+interface Owned {
+  readonly host: string;
+  readonly pid: number;
+  /** Kept after a failed test (FIXTURES_KEEP_FAILED=1): never reaped, removed by hand. */
+  readonly kept?: true;
+}
+
 export type DatabaseMarker =
   | { readonly kind: 'template'; readonly complete: boolean }
-  | { readonly kind: 'clone'; readonly template: string; readonly host: string; readonly pid: number };
+  | ({ readonly kind: 'clone'; readonly template: string } & Owned)
+  | ({ readonly kind: 'schema' } & Owned);
+
+/** The markers of what a test is handed: a clone database or a schema. */
+export type OwnedMarker = Extract<DatabaseMarker, { kind: 'clone' | 'schema' }>;
 
 const PREFIX = 'ctoprojects-fixtures:';
+
+function markerLiteral(marker: DatabaseMarker): string {
+  return `'${`${PREFIX}${JSON.stringify(marker)}`.replaceAll("'", "''")}'`;
+}
 
 export async function writeDatabaseMarker(
   client: pg.ClientBase,
   database: string,
   marker: DatabaseMarker,
 ): Promise<void> {
-  const text = `${PREFIX}${JSON.stringify(marker)}`;
-  await client.query(`COMMENT ON DATABASE ${quoteIdentifier(database)} IS '${text.replaceAll("'", "''")}'`);
+  await client.query(`COMMENT ON DATABASE ${quoteIdentifier(database)} IS ${markerLiteral(marker)}`);
+}
+
+/** The same marker on a schema (`schema` isolation), in the database `client` is connected to. */
+export async function writeSchemaMarker(client: pg.ClientBase, schema: string, marker: DatabaseMarker): Promise<void> {
+  await client.query(`COMMENT ON SCHEMA ${quoteIdentifier(schema)} IS ${markerLiteral(marker)}`);
 }
 
 /** The marker on `database`, or `undefined` when it has none (or does not exist). */
@@ -30,7 +50,16 @@ export async function readDatabaseMarker(client: pg.ClientBase, database: string
   return parseDatabaseMarker(rows[0]?.comment);
 }
 
-/** The marker in a database comment, or `undefined` for any other comment. */
+/** The marker on `schema` of the database `client` is connected to, or `undefined`. */
+export async function readSchemaMarker(client: pg.ClientBase, schema: string): Promise<DatabaseMarker | undefined> {
+  const { rows } = await client.query<{ comment: string | null }>(
+    "SELECT obj_description(oid, 'pg_namespace') AS comment FROM pg_namespace WHERE nspname = $1",
+    [schema],
+  );
+  return parseDatabaseMarker(rows[0]?.comment);
+}
+
+/** The marker in a database or schema comment, or `undefined` for any other comment. */
 export function parseDatabaseMarker(comment: string | null | undefined): DatabaseMarker | undefined {
   if (!comment?.startsWith(PREFIX)) return undefined;
   try {

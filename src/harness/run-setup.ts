@@ -5,8 +5,8 @@
  * Vitest's `provide`).
  */
 import { fileURLToPath } from 'node:url';
-import { ConfigurationError } from '../config/database-url.ts';
-import { reapAbandonedDatabases } from './reaper.ts';
+import { ConfigurationError, redactPasswords } from '../config/database-url.ts';
+import { findKept, reapAbandonedDatabases } from './reaper.ts';
 import { type ProviderName, startServer } from './servers/provider.ts';
 import { ensureTemplate, type TemplateSource } from './template.ts';
 
@@ -15,7 +15,16 @@ export interface RunSetup {
   readonly provider: ProviderName;
   /** A superuser URL on the run's server (with its password: keep it out of logs). */
   readonly adminUrl: string;
+  /** The template every clone copies. */
   readonly template: string;
+  /**
+   * Set when the server does not let the harness create databases, so the
+   * template could not be built and only `schema` isolation works: PostgreSQL's
+   * refusal, for the error `database` isolation then gives.
+   */
+  readonly templateRefused?: string;
+  /** The data model, which `schema` isolation migrates each schema to. */
+  readonly source: TemplateSource;
 }
 
 /** This package's own data model. */
@@ -32,19 +41,46 @@ export async function setUpRun(
   const server = await startServer(env);
   try {
     await reapAbandonedDatabases(server.adminUrl);
+    // A server where this role may not create databases still serves `schema` isolation.
     const template = await ensureTemplate(server.adminUrl, source);
+    const setup: RunSetup = {
+      provider: server.provider,
+      adminUrl: server.adminUrl.toString(),
+      template: template.name,
+      ...(template.refused !== undefined && { templateRefused: redactPasswords(template.refused) }),
+      source,
+    };
     return {
-      setup: { provider: server.provider, adminUrl: server.adminUrl.toString(), template: template.name },
+      setup,
       // By the end of a run its workers are done: whatever they left is abandoned now,
       // including what thread workers made under this very process's pid.
       teardown: async () => {
-        await reapAbandonedDatabases(server.adminUrl, process.pid).finally(() => server.stop());
+        let keepServer = false;
+        try {
+          await reapAbandonedDatabases(server.adminUrl, process.pid);
+          keepServer = server.provider !== 'external' && (await findKept(server.adminUrl)).length > 0;
+        } finally {
+          if (keepServer) noticeServerKept(server.provider, server.adminUrl);
+          else await server.stop();
+        }
       },
     };
   } catch (error) {
     await server.stop();
     throw error;
   }
+}
+
+/**
+ * Databases kept after failed tests live on this run's server: stopping a
+ * throwaway server would throw them away. It stays up until the next run
+ * starts, which reaps it as abandoned.
+ */
+function noticeServerKept(provider: ProviderName, adminUrl: URL): void {
+  const shown = process.env.FIXTURES_SHOW_PASSWORD === '1' ? adminUrl.toString() : redactPasswords(adminUrl.toString());
+  process.stderr.write(
+    `fixtures: the ${provider} PostgreSQL server stays up at ${shown} for the databases kept after failed tests (FIXTURES_KEEP_FAILED=1); the next run removes it.\n`,
+  );
 }
 
 /** The variable through which a run's setup reaches worker processes. */

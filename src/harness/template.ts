@@ -14,28 +14,30 @@ import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import createDebug from 'debug';
 import type pg from 'pg';
-import { redactPasswords } from '../config/database-url.ts';
-import { openEngineSession } from '../schema-engine/engine-session.ts';
 import { quoteIdentifier } from '../sql/quote-identifier.ts';
 import { withClient } from '../sql/with-client.ts';
+import { applyMigrations, MigrationError, type TemplateSource } from './apply-migrations.ts';
 import { readDatabaseMarker, writeDatabaseMarker } from './database-marker.ts';
 import { readMigrationsList } from './migrations-list.ts';
 
 const debug = createDebug('fixtures:template');
 
-export interface TemplateSource {
-  /** `prisma/migrations`. */
-  readonly migrationsDir: string;
-  /** `prisma/schema.prisma`. */
-  readonly schemaPath: string;
-}
+export type { TemplateSource };
 
 export interface Template {
   /** The template database's name, `fixtures_tpl_<hash>`. */
   readonly name: string;
   /** Whether this call built it (false: it was there, complete, from an earlier run or process). */
   readonly built: boolean;
+  /**
+   * PostgreSQL's refusal when this role may not create databases (SQLSTATE
+   * 42501): there is no template then, and only `schema` isolation works.
+   */
+  readonly refused?: string;
 }
+
+/** SQLSTATE 42501: the role lacks a privilege (here, CREATEDB). */
+const INSUFFICIENT_PRIVILEGE = '42501';
 
 /** Building the template failed; the message names the migration and PostgreSQL's error. */
 export class TemplateBuildError extends Error {
@@ -64,7 +66,13 @@ export async function ensureTemplate(adminUrl: URL, source: TemplateSource): Pro
         debug('reusing %s', name);
         return { name, built: false };
       }
-      await build(client, adminUrl, name, source);
+      try {
+        await build(client, adminUrl, name, source);
+      } catch (error) {
+        if ((error as pg.DatabaseError).code !== INSUFFICIENT_PRIVILEGE) throw error;
+        debug('cannot build %s: %s', name, (error as Error).message);
+        return { name, built: false, refused: (error as Error).message };
+      }
       return { name, built: true };
     } finally {
       await client.query('SELECT pg_advisory_unlock(hashtext($1))', [`fixtures:template:${name}`]);
@@ -80,18 +88,13 @@ async function build(client: pg.Client, adminUrl: URL, name: string, source: Tem
 
   const url = new URL(adminUrl);
   url.pathname = `/${name}`;
-  const session = await openEngineSession({ url }, [[source.schemaPath, await readFile(source.schemaPath, 'utf8')]]);
   try {
-    const migrationsList = await readMigrationsList(source.migrationsDir);
-    await session.engine.applyMigrations({ migrationsList, filters: { externalTables: [], externalEnums: [] } });
+    await applyMigrations(url, source, `the template ${name}`);
   } catch (error) {
-    const { message } = session.explain(error) as Error;
+    if (!(error instanceof MigrationError)) throw error;
     throw new TemplateBuildError(
-      `Applying ${source.migrationsDir} to the template ${name} failed: ${redactPasswords(message)}\n` +
-        'Fix the migration named above, then run again (the half-built template is rebuilt).',
+      `${error.message}\nFix the migration named above, then run again (the half-built template is rebuilt).`,
     );
-  } finally {
-    await session.close();
   }
   await writeDatabaseMarker(client, name, { kind: 'template', complete: true });
   debug('built %s in %d ms', name, Math.round(performance.now() - started));

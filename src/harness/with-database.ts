@@ -1,31 +1,66 @@
 /**
- * `withDatabase(fn)`: a fresh, fully migrated database of its own for `fn`,
- * under any test runner (see run-clones.ts for where the server comes from).
+ * `withDatabase(fn, options?)`: a fresh, fully migrated database of its own
+ * for `fn`, under any test runner (see run-pools.ts for where the server
+ * comes from).
  */
 import { createPrismaClient } from '../client/create-prisma-client.ts';
+import { redactPasswords } from '../config/database-url.ts';
 import { createDatabaseContext, type DatabaseContext } from './database-context.ts';
-import { runClonePool } from './run-clones.ts';
+import type { Isolation } from './isolation.ts';
+import { keepFailed, keepFailedEnabled } from './keep-failed.ts';
+import { runPool } from './run-pools.ts';
 
-export type { DatabaseContext };
+export { LeftoverConnectionsError } from './leftover-connections.ts';
+export type { DatabaseContext, Isolation };
+
+export interface WithDatabaseOptions {
+  /**
+   * `database` (default): a clone of the migrated template. `schema`: a fresh,
+   * migrated schema in the server's admin database, for servers that do not
+   * let the harness create databases; `ctx.url` then ends in `?schema=…`.
+   */
+  readonly isolation?: Isolation;
+}
 
 /**
  * Runs `fn` with a fresh, fully migrated database of its own, and drops the
  * database afterwards, even when `fn` throws (its error is rethrown as is).
+ * With FIXTURES_KEEP_FAILED=1, the database of an `fn` that threw is kept,
+ * and a line on stderr says how to open it.
+ *
+ * Connections `fn` opened on `ctx.url` and left open are closed, and then
+ * reported: a {@link LeftoverConnectionsError} when `fn` succeeded, a warning
+ * when it threw (its own error comes first).
  *
  * @example
  * const count = await withDatabase(async ({ prisma }) => {
  *   await prisma.user.create({ data: { email: 'ada@ctoprojects.dev', displayName: 'Ada' } });
  *   return prisma.user.count();
  * }); // 1
+ *
+ * // On a server where the tests' role may create schemas but not databases:
+ * await withDatabase(({ url }) => url, { isolation: 'schema' }); // '…?schema=fixtures_schema_…'
  */
-export async function withDatabase<T>(fn: (context: DatabaseContext) => T | Promise<T>): Promise<T> {
-  const clones = await runClonePool();
-  const { name, url } = await clones.acquire();
-  const prisma = createPrismaClient({ url });
+export async function withDatabase<T>(
+  fn: (context: DatabaseContext) => T | Promise<T>,
+  options: WithDatabaseOptions = {},
+): Promise<T> {
+  const pool = await runPool(options.isolation ?? 'database');
+  const database = await pool.acquire();
+  const prisma = createPrismaClient({ url: database.url });
+  let result: T;
   try {
-    return await fn(createDatabaseContext(prisma, url, name));
-  } finally {
-    await prisma.$disconnect();
-    await clones.release(name);
+    result = await fn(createDatabaseContext(prisma, database.url, database.name));
+  } catch (error) {
+    await prisma.$disconnect().catch(() => {});
+    // fn's error is the one to report: what goes wrong while cleaning up after it is only a warning.
+    const warn = (cleanupError: Error) =>
+      process.emitWarning(redactPasswords(cleanupError.message), { code: 'FIXTURES_RELEASE' });
+    if (keepFailedEnabled()) await keepFailed(pool, database, 'a withDatabase call that threw').catch(warn);
+    else await pool.release(database.name).catch(warn);
+    throw error;
   }
+  await prisma.$disconnect();
+  await pool.release(database.name);
+  return result;
 }

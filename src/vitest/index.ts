@@ -12,57 +12,28 @@
  *
  * // Per file (or per describe): real commits, emptied by TRUNCATE after each test.
  * const committingTest = test.override({ dbReset: 'truncate' });
+ * // Per file: a schema of its own instead of a database (servers without CREATE DATABASE).
+ * const schemaTest = test.override({ dbIsolation: 'schema' });
  */
 import { test as baseTest } from 'vitest';
-import { createPrismaClient } from '../client/create-prisma-client.ts';
-import { createDatabaseContext, type DatabaseContext } from '../harness/database-context.ts';
-import { createTransactionSandbox } from '../harness/reset/transaction.ts';
-import { truncateAll } from '../harness/reset/truncate.ts';
-import { runClonePool } from '../harness/run-clones.ts';
+import type { DatabaseContext } from '../harness/database-context.ts';
+import type { Isolation } from '../harness/isolation.ts';
+import { FileDatabase, type ResetMode } from './file-database.ts';
 
-/**
- * How a test file's database is reset between its tests:
- * - `transaction` (default): each test runs in a transaction rolled back after it; the
- *   code under test may still call `prisma.$transaction(...)` (mapped onto savepoints).
- * - `truncate`: real commits; every table but `_prisma_migrations` is emptied after each test.
- * - `none`: tests of the file share what they write.
- */
-export type ResetMode = 'transaction' | 'truncate' | 'none';
+export { LeftoverConnectionsError } from '../harness/leftover-connections.ts';
+export type { Isolation, ResetMode };
 
-interface FileDatabase {
-  readonly context: DatabaseContext;
-  beforeTest(): Promise<void>;
-  afterTest(): Promise<void>;
-  close(): Promise<void>;
-}
-
-async function openFileDatabase(reset: ResetMode): Promise<FileDatabase> {
-  const clones = await runClonePool();
-  const { name, url } = await clones.acquire();
-  if (reset === 'transaction') {
-    const sandbox = await createTransactionSandbox(url);
-    return {
-      context: createDatabaseContext(sandbox.prisma, url, name),
-      beforeTest: () => sandbox.begin(),
-      afterTest: () => sandbox.rollback(),
-      close: () => sandbox.close().finally(() => clones.release(name)),
-    };
-  }
-  const prisma = createPrismaClient({ url });
-  const truncate = reset === 'truncate' ? await truncateAll(prisma) : async () => {};
-  return {
-    context: createDatabaseContext(prisma, url, name),
-    beforeTest: async () => {},
-    afterTest: truncate,
-    close: () => prisma.$disconnect().finally(() => clones.release(name)),
-  };
-}
-
-export const test = baseTest.extend<{ dbReset: ResetMode; fileDatabase: FileDatabase; db: DatabaseContext }>({
+export const test = baseTest.extend<{
+  dbReset: ResetMode;
+  dbIsolation: Isolation;
+  fileDatabase: FileDatabase;
+  db: DatabaseContext;
+}>({
   dbReset: ['transaction', { scope: 'file' }],
+  dbIsolation: ['database', { scope: 'file' }],
   fileDatabase: [
-    async ({ dbReset }, use) => {
-      const database = await openFileDatabase(dbReset);
+    async ({ dbReset, dbIsolation }, use) => {
+      const database = await FileDatabase.open(dbIsolation, dbReset);
       try {
         await use(database);
       } finally {
@@ -71,12 +42,13 @@ export const test = baseTest.extend<{ dbReset: ResetMode; fileDatabase: FileData
     },
     { scope: 'file' },
   ],
-  db: async ({ fileDatabase }, use) => {
+  db: async ({ fileDatabase, task }, use) => {
     await fileDatabase.beforeTest();
     try {
       await use(fileDatabase.context);
     } finally {
-      await fileDatabase.afterTest();
+      // Fixtures are torn down after the test and its afterEach hooks, before onTestFailed: the state is final here.
+      await fileDatabase.afterTest(task.result?.state === 'fail' ? task.fullName : undefined);
     }
   },
 });

@@ -87,6 +87,11 @@ export interface TransactionSandbox {
   begin(): Promise<void>;
   /** ROLLBACK the outer transaction: everything the test wrote is gone. Safe to call when none is open. */
   rollback(): Promise<void>;
+  /**
+   * COMMIT the outer transaction instead: what the test wrote stays, for a
+   * person to look at (FIXTURES_KEEP_FAILED). Safe to call when none is open.
+   */
+  commit(): Promise<void>;
   /** Disconnects the client and closes the connection. Safe to call twice. */
   close(): Promise<void>;
 }
@@ -283,6 +288,23 @@ class Sandbox implements TransactionSandbox {
       }
     });
     debug('ROLLBACK test transaction %d after %d ms', test.epoch, Math.round(performance.now() - test.startedAt));
+  }
+
+  async commit(): Promise<void> {
+    await this.#beginning?.catch(() => {});
+    const test = this.#test;
+    if (test.kind !== 'open') return;
+    for (const transaction of test.transactions) transaction.abandon();
+    await this.#statements.run(async () => {
+      try {
+        if (this.#lost) throw this.#lostError();
+        await this.#connection.executeRaw(statement('COMMIT'));
+      } finally {
+        this.#epoch += 1;
+        this.#test = IDLE;
+      }
+    });
+    debug('COMMIT test transaction %d after %d ms', test.epoch, Math.round(performance.now() - test.startedAt));
   }
 
   close(): Promise<void> {

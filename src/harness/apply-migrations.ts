@@ -1,0 +1,40 @@
+/**
+ * Applies a data model's migrations to one database (or one schema of it,
+ * with `?schema=`) through Prisma's own engine, in-process: the
+ * `_prisma_migrations` it writes is exactly what `prisma migrate deploy`
+ * writes, without spawning the CLI (about 2 s).
+ */
+import { readFile } from 'node:fs/promises';
+import { redactPasswords } from '../config/database-url.ts';
+import { openEngineSession } from '../schema-engine/engine-session.ts';
+import { readMigrationsList } from './migrations-list.ts';
+
+export interface TemplateSource {
+  /** `prisma/migrations`. */
+  readonly migrationsDir: string;
+  /** `prisma/schema.prisma`. */
+  readonly schemaPath: string;
+}
+
+/** A migration failed; the message names the migration, the target and PostgreSQL's error. */
+export class MigrationError extends Error {
+  override name = 'MigrationError';
+}
+
+/**
+ * Applies every migration of `source` to `url` (`?schema=` becomes the
+ * engine's `search_path`, so unqualified migration SQL lands in that schema).
+ * `target` names what is migrated, for the error message.
+ */
+export async function applyMigrations(url: URL, source: TemplateSource, target: string): Promise<void> {
+  const session = await openEngineSession({ url }, [[source.schemaPath, await readFile(source.schemaPath, 'utf8')]]);
+  try {
+    const migrationsList = await readMigrationsList(source.migrationsDir);
+    await session.engine.applyMigrations({ migrationsList, filters: { externalTables: [], externalEnums: [] } });
+  } catch (error) {
+    const { message } = session.explain(error) as Error;
+    throw new MigrationError(`Applying ${source.migrationsDir} to ${target} failed: ${redactPasswords(message)}`);
+  } finally {
+    await session.close();
+  }
+}

@@ -1,0 +1,34 @@
+/**
+ * The two ways a test is isolated, behind one interface:
+ * - `database` (default): a clone of the template (`clone-pool.ts`);
+ * - `schema`: a fresh, migrated schema in the admin URL's database
+ *   (`schema-pool.ts`), for servers that do not let the harness create databases.
+ */
+
+/** How a test file (or a `withDatabase` call) is isolated from the others. */
+export type Isolation = 'database' | 'schema';
+
+export const ISOLATIONS: readonly Isolation[] = ['database', 'schema'];
+
+/** A database, or a schema of one, handed out for one test file or call. */
+export interface IsolatedDatabase {
+  /** The database's name (`fixtures_db_…`) or the schema's (`fixtures_schema_…`). */
+  readonly name: string;
+  /** A `DATABASE_URL`-style URL (superuser, password included); `?schema=` selects the schema. */
+  readonly url: string;
+  readonly isolation: Isolation;
+}
+
+/** Hands out isolated databases and takes them back. */
+export interface DatabasePool {
+  acquire(): Promise<IsolatedDatabase>;
+  /**
+   * Drops what `acquire` handed out. Connections left open on it are closed
+   * first, and then reported by a `LeftoverConnectionsError`: it is gone either way.
+   */
+  release(name: string): Promise<void>;
+  /** Keeps it after the run (its marker says `kept`): the reaper leaves it alone. */
+  keep(name: string): Promise<void>;
+  /** Drops what was prepared and not handed out. Safe to call twice. */
+  close(): Promise<void>;
+}

@@ -1,0 +1,63 @@
+/**
+ * This process's pools for the current run, one per isolation mode, made on
+ * first use. Inside a run set up once for all workers (the Vitest global
+ * setup writes FIXTURES_HARNESS), they use that run's server and template; on
+ * its own, the process sets up a run on first use and tears it down when it
+ * is about to exit.
+ */
+import { ConfigurationError, redactPasswords } from '../config/database-url.ts';
+import { ClonePool } from './clone-pool.ts';
+import { type DatabasePool, ISOLATIONS, type Isolation } from './isolation.ts';
+import { type RunSetup, runSetupFromEnv, setUpRun } from './run-setup.ts';
+import { SchemaPool } from './schema-pool.ts';
+
+let run: Promise<RunSetup> | undefined;
+const pools = new Map<Isolation, Promise<DatabasePool>>();
+
+function runSetup(): Promise<RunSetup> {
+  run ??= (async () => {
+    const fromEnv = runSetupFromEnv();
+    if (fromEnv) return fromEnv;
+    const started = await setUpRun();
+    // Started here, so stopped here: when nothing is left to do, not after every database.
+    process.once('beforeExit', () => {
+      void Promise.allSettled([...pools.values()].map((pool) => pool.then((p) => p.close()))).finally(started.teardown);
+    });
+    return started.setup;
+  })();
+  return run;
+}
+
+/** This run's pool for `isolation`. */
+export function runPool(isolation: Isolation): Promise<DatabasePool> {
+  if (!ISOLATIONS.includes(isolation)) {
+    return Promise.reject(
+      new ConfigurationError(
+        'isolation',
+        `The isolation "${String(isolation)}" does not exist: use ${ISOLATIONS.map((i) => `'${i}'`).join(' or ')}.`,
+      ),
+    );
+  }
+  let pool = pools.get(isolation);
+  if (!pool) {
+    pool = runSetup().then((setup) => createPool(setup, isolation));
+    pools.set(isolation, pool);
+  }
+  return pool;
+}
+
+/** The pool for `isolation` on the server and template of `setup`. */
+export function createPool(setup: RunSetup, isolation: Isolation): DatabasePool {
+  const adminUrl = new URL(setup.adminUrl);
+  if (isolation === 'schema') return new SchemaPool({ adminUrl, source: setup.source });
+  if (setup.templateRefused !== undefined) {
+    throw new ConfigurationError(
+      'isolation',
+      `The server at ${redactPasswords(setup.adminUrl)} does not let the harness create databases ` +
+        `(${setup.templateRefused}), so \`database\` isolation cannot clone one: ` +
+        "use withDatabase(fn, { isolation: 'schema' }) or test.override({ dbIsolation: 'schema' }), " +
+        'or grant the role CREATEDB.',
+    );
+  }
+  return new ClonePool({ adminUrl, template: setup.template });
+}

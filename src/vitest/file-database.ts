@@ -1,0 +1,116 @@
+/**
+ * A test file's database for the `db` fixture: handed out by the run's pool
+ * for the file's isolation mode, reset between tests by the file's reset mode,
+ * and, with FIXTURES_KEEP_FAILED=1, kept with a failed test's rows while the
+ * file's remaining tests go on with a fresh one.
+ */
+import { createPrismaClient } from '../client/create-prisma-client.ts';
+import { createDatabaseContext, type DatabaseContext } from '../harness/database-context.ts';
+import type { DatabasePool, IsolatedDatabase, Isolation } from '../harness/isolation.ts';
+import { keepFailed, keepFailedEnabled } from '../harness/keep-failed.ts';
+import { createTransactionSandbox } from '../harness/reset/transaction.ts';
+import { truncateAll } from '../harness/reset/truncate.ts';
+import { runPool } from '../harness/run-pools.ts';
+
+/**
+ * How a test file's database is reset between its tests:
+ * - `transaction` (default): each test runs in a transaction rolled back after it; the
+ *   code under test may still call `prisma.$transaction(...)` (mapped onto savepoints).
+ * - `truncate`: real commits; every table but `_prisma_migrations` is emptied after each test.
+ * - `none`: tests of the file share what they write.
+ */
+export type ResetMode = 'transaction' | 'truncate' | 'none';
+
+/** One database handed out, with its client and its reset. */
+interface Opened {
+  readonly database: IsolatedDatabase;
+  readonly context: DatabaseContext;
+  begin(): Promise<void>;
+  reset(): Promise<void>;
+  /** Makes what the current test wrote stay (its transaction committed, no truncation). */
+  keepWrites(): Promise<void>;
+  disconnect(): Promise<void>;
+}
+
+async function open(pool: DatabasePool, reset: ResetMode): Promise<Opened> {
+  const database = await pool.acquire();
+  const { name, url } = database;
+  try {
+    if (reset === 'transaction') {
+      const sandbox = await createTransactionSandbox(url);
+      return {
+        database,
+        context: createDatabaseContext(sandbox.prisma, url, name),
+        begin: () => sandbox.begin(),
+        reset: () => sandbox.rollback(),
+        keepWrites: () => sandbox.commit(),
+        disconnect: () => sandbox.close(),
+      };
+    }
+    const prisma = createPrismaClient({ url });
+    const truncate = reset === 'truncate' ? await truncateAll(prisma) : async () => {};
+    return {
+      database,
+      context: createDatabaseContext(prisma, url, name),
+      begin: async () => {},
+      reset: truncate,
+      keepWrites: async () => {},
+      disconnect: () => prisma.$disconnect(),
+    };
+  } catch (error) {
+    await pool.release(name).catch(() => {});
+    throw error;
+  }
+}
+
+export class FileDatabase {
+  readonly #pool: DatabasePool;
+  readonly #reset: ResetMode;
+  #current: Opened;
+  /** `none` shares one database across the file: once kept, it is kept as a whole, and never released. */
+  #kept = false;
+
+  private constructor(pool: DatabasePool, reset: ResetMode, current: Opened) {
+    this.#pool = pool;
+    this.#reset = reset;
+    this.#current = current;
+  }
+
+  static async open(isolation: Isolation, reset: ResetMode): Promise<FileDatabase> {
+    const pool = await runPool(isolation);
+    return new FileDatabase(pool, reset, await open(pool, reset));
+  }
+
+  get context(): DatabaseContext {
+    return this.#current.context;
+  }
+
+  beforeTest(): Promise<void> {
+    return this.#current.begin();
+  }
+
+  /** Resets after a test; `failed` names a failed test, whose database is kept if FIXTURES_KEEP_FAILED=1. */
+  async afterTest(failed: string | undefined): Promise<void> {
+    if (failed === undefined || !keepFailedEnabled()) return this.#current.reset();
+    const kept = this.#current;
+    await kept.keepWrites();
+    if (this.#kept) return;
+    await keepFailed(this.#pool, kept.database, `the failed test "${failed}"`);
+    if (this.#reset === 'none') {
+      this.#kept = true;
+      return;
+    }
+    // The next tests must not see the failed one's rows, nor write into what a person will look at.
+    this.#current = await open(this.#pool, this.#reset);
+    await kept.disconnect();
+  }
+
+  /** Disconnects and drops the current database (unless kept); reports connections left open on it. */
+  async close(): Promise<void> {
+    try {
+      await this.#current.disconnect();
+    } finally {
+      if (!this.#kept) await this.#pool.release(this.#current.database.name);
+    }
+  }
+}
