@@ -66,5 +66,19 @@ export interface CreatePrismaClientOptions {
 export function createPrismaClient(options: CreatePrismaClientOptions = {}): PrismaClient {
   const variable = options.variable ?? 'DATABASE_URL';
   const { pool, schema } = poolSettings(variable, options.url ?? process.env[variable]);
-  return new PrismaClient({ adapter: new PrismaPg(pool, { schema }) });
+  const client = new PrismaClient({ adapter: new PrismaPg(pool, { schema }) });
+  schemas.set(client, schema);
+  return client;
+}
+
+/**
+ * Prisma qualifies its own queries with the adapter's schema, but raw SQL runs
+ * on the connection's search_path; code that writes raw SQL for a client asks
+ * here which schema the client was made for.
+ */
+const schemas = new WeakMap<object, string>();
+
+/** The schema `createPrismaClient` made `client` for, or undefined for a client made elsewhere. */
+export function schemaOfClient(client: object): string | undefined {
+  return schemas.get(client);
 }

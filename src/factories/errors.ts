@@ -1,0 +1,126 @@
+/**
+ * FactoryError: a factory was given something it cannot build or the database
+ * refused what it built. The message names the factory, the field and the
+ * value, and says what to change; the write it came from was rolled back.
+ */
+
+import { redactPasswords } from '../config/database-url.ts';
+import { Prisma } from '../generated/prisma/client.ts';
+
+export class FactoryError extends Error {
+  override readonly name = 'FactoryError';
+  /** The factory that raised it: `learner`, `learningSession`, … */
+  readonly factory: string;
+
+  constructor(factory: string, message: string, options?: ErrorOptions) {
+    super(`${factory} factory: ${message}`, options);
+    this.factory = factory;
+  }
+}
+
+interface AdapterCause {
+  readonly originalCode?: string;
+  readonly originalMessage?: string;
+  readonly constraint?: { readonly fields?: readonly string[]; readonly index?: string };
+}
+
+const camel = (column: string): string => column.replace(/_([a-z])/g, (_, letter: string) => letter.toUpperCase());
+
+/** The values of `fields` in the first row of `rows` that shares them with another row, or undefined. */
+function duplicateWithin(rows: readonly Record<string, unknown>[], fields: readonly string[]): string | undefined {
+  const seen = new Set<string>();
+  for (const row of rows) {
+    const key = JSON.stringify(fields.map((field) => String(row[field]).toLowerCase()));
+    if (seen.has(key)) return describeValues(row, fields);
+    seen.add(key);
+  }
+  return undefined;
+}
+
+function describeValues(row: Record<string, unknown>, fields: readonly string[]): string {
+  return fields.map((field) => `${field} ${JSON.stringify(row[field])}`).join(', ');
+}
+
+/** Unique constraints whose columns the constraint's name does not spell out. */
+const UNIQUE_FIELDS: Record<string, readonly string[]> = {
+  users_email_lower_key: ['email'],
+};
+
+/**
+ * Turns the database's refusal of `rows` into a FactoryError that says which
+ * field and value, and what to do. Errors it does not recognise pass through.
+ */
+export function explainWriteError(
+  error: unknown,
+  factory: string,
+  table: string,
+  rows: readonly Record<string, unknown>[],
+): unknown {
+  if (error instanceof FactoryError) return error;
+  if (error instanceof Prisma.PrismaClientValidationError) {
+    const unknownField = /Unknown argument `([^`]+)`/.exec(error.message)?.[1];
+    const detail = unknownField ? `"${unknownField}" is not a field of ${table}` : lastLine(error.message);
+    return new FactoryError(factory, `${detail}: check the override's field names and types.`, { cause: error });
+  }
+  if (!(error instanceof Prisma.PrismaClientKnownRequestError)) return error;
+  const cause = (error.meta?.driverAdapterError as { cause?: AdapterCause } | undefined)?.cause;
+  const message = cause?.originalMessage ?? error.message;
+  const constraint = /constraint "([^"]+)"/.exec(message)?.[1];
+  if (cause?.originalCode === '23505' || error.code === 'P2002') {
+    const fields =
+      (constraint ? UNIQUE_FIELDS[constraint] : undefined) ??
+      cause?.constraint?.fields?.map((field) => camel(field.replace(/"/g, ''))) ??
+      uniqueFieldsFromName(constraint, table);
+    const duplicate = fields.length > 0 ? duplicateWithin(rows, fields) : undefined;
+    const values = duplicate ?? (rows.length === 1 && rows[0] ? describeValues(rows[0], fields) : fields.join(', '));
+    return new FactoryError(
+      factory,
+      `${values} is already taken in ${table} (unique constraint ${constraint ?? '?'}): leave ${fields.join(' and ') || 'the field'} out to get a unique value, or pass a different one. Nothing was written.`,
+      { cause: error },
+    );
+  }
+  if (cause?.originalCode === '23503' || error.code === 'P2003') {
+    const column = constraint?.startsWith(`${table}_`) ? constraint.slice(table.length + 1).replace(/_fkey$/, '') : '';
+    const field = camel(column);
+    const value = field && rows.length === 1 && rows[0] ? ` ${JSON.stringify(rows[0][field])}` : '';
+    return new FactoryError(
+      factory,
+      `${field || 'a relation id'}${value} does not exist (foreign key ${constraint ?? '?'}): create that row first and pass its id, or leave ${field || 'the field'} out and the factory creates one. Nothing was written.`,
+      { cause: error },
+    );
+  }
+  if (cause?.originalCode === '23514' || error.code === 'P2039') {
+    return new FactoryError(
+      factory,
+      `the row breaks CHECK constraint ${constraint ?? '?'} of ${table} (see docs/database/schema.md): change the overridden values. Nothing was written.`,
+      { cause: error },
+    );
+  }
+  return new FactoryError(factory, `${table} refused the row: ${redactPasswords(message)}. Nothing was written.`, {
+    cause: error,
+  });
+}
+
+/** `content_chunks_material_id_ordinal_key` → materialId, ordinal; `users_pkey` → id. */
+function uniqueFieldsFromName(constraint: string | undefined, table: string): readonly string[] {
+  if (!constraint?.startsWith(`${table}_`)) return [];
+  if (constraint === `${table}_pkey`) return ['id'];
+  const columns = constraint.slice(table.length + 1).replace(/_key$/, '');
+  return (
+    KNOWN_COLUMN_SETS.find(
+      (set) => set.map((field) => field.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`)).join('_') === columns,
+    ) ?? [camel(columns)]
+  );
+}
+
+const KNOWN_COLUMN_SETS: readonly (readonly string[])[] = [
+  ['email'],
+  ['materialId', 'ordinal'],
+  ['userId', 'assetId'],
+  ['userId', 'materialId', 'metric'],
+];
+
+function lastLine(message: string): string {
+  const lines = message.trim().split('\n');
+  return (lines.at(-1) ?? message).trim();
+}

@@ -1,0 +1,80 @@
+/**
+ * FIXTURES_PROFILE=1: per factory, how many rows it built and inserted and
+ * the time it spent doing so, so that a slow suite shows where its data time
+ * goes. Times are the factory's own: building its rows and running its own
+ * INSERTs, not its parents' or children's.
+ */
+import { performance } from 'node:perf_hooks';
+
+export interface FactoryProfileRow {
+  readonly factory: string;
+  built: number;
+  created: number;
+  buildMs: number;
+  insertMs: number;
+  statements: number;
+}
+
+const rows = new Map<string, FactoryProfileRow>();
+
+export const profiling = (): boolean => process.env.FIXTURES_PROFILE === '1';
+
+function rowFor(factory: string): FactoryProfileRow {
+  let row = rows.get(factory);
+  if (!row) {
+    row = { factory, built: 0, created: 0, buildMs: 0, insertMs: 0, statements: 0 };
+    rows.set(factory, row);
+  }
+  return row;
+}
+
+/** Runs `work` and, when profiling, adds its rows and time to `factory`'s line. */
+export function timed<T>(factory: string, kind: 'build' | 'insert', count: number, work: () => T): T {
+  if (!profiling()) return work();
+  const started = performance.now();
+  const finish = () => {
+    const row = rowFor(factory);
+    const elapsed = performance.now() - started;
+    if (kind === 'build') {
+      row.built += count;
+      row.buildMs += elapsed;
+    } else {
+      row.created += count;
+      row.insertMs += elapsed;
+      row.statements += 1;
+    }
+  };
+  const result = work();
+  // Prisma's promises are thenables, not Promises.
+  if (typeof (result as { then?: unknown })?.then === 'function') {
+    return Promise.resolve(result).finally(finish) as T;
+  }
+  finish();
+  return result;
+}
+
+/** This process's profile so far, busiest factory first. */
+export function factoryProfile(): FactoryProfileRow[] {
+  return [...rows.values()].sort((a, b) => b.buildMs + b.insertMs - (a.buildMs + a.insertMs));
+}
+
+/** The profile as a table for a terminal. */
+export function formatFactoryProfile(profile: readonly FactoryProfileRow[]): string {
+  const header = ['factory', 'built', 'created', 'statements', 'build ms', 'insert ms'];
+  const lines = profile.map((row) => [
+    row.factory,
+    String(row.built),
+    String(row.created),
+    String(row.statements),
+    row.buildMs.toFixed(1),
+    row.insertMs.toFixed(1),
+  ]);
+  const widths = header.map((title, column) =>
+    Math.max(title.length, ...lines.map((line) => (line[column] ?? '').length)),
+  );
+  const format = (cells: string[]) =>
+    cells
+      .map((cell, column) => (column === 0 ? cell.padEnd(widths[column] ?? 0) : cell.padStart(widths[column] ?? 0)))
+      .join('  ');
+  return [format(header), ...lines.map(format)].join('\n');
+}
