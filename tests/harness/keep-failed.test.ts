@@ -1,0 +1,223 @@
+/**
+ * FIXTURES_KEEP_FAILED=1: a failed test's database is kept, with its rows,
+ * and one line says how to open it. For the Vitest fixture, a real Vitest
+ * runs files that fail on purpose (tests/harness/fixtures/), on this run's server.
+ */
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { withDatabase } from '@ctoprojects/fixtures';
+import { afterAll, describe, expect, inject, it, vi } from 'vitest';
+import { ClonePool } from '../../src/harness/clone-pool.ts';
+import { keptNotice } from '../../src/harness/keep-failed.ts';
+import { reapAbandonedDatabases } from '../../src/harness/reaper.ts';
+import { setUpRun } from '../../src/harness/run-setup.ts';
+import { query, serverUrlFor } from '../support/databases.ts';
+
+const kept: string[] = [];
+const VITEST = fileURLToPath(new URL('../../node_modules/vitest/vitest.mjs', import.meta.url));
+
+afterAll(async () => {
+  for (const name of kept) {
+    await query(
+      inject('serverUrl'),
+      name.startsWith('fixtures_schema_')
+        ? `DROP SCHEMA IF EXISTS "${name}" CASCADE`
+        : `DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`,
+    );
+  }
+});
+
+const password = () => new URL(inject('serverUrl')).password;
+
+async function markerOf(name: string): Promise<Record<string, unknown>> {
+  const [row] = await query<{ c: string | null }>(
+    inject('serverUrl'),
+    `SELECT shobj_description(oid, 'pg_database') AS c FROM pg_database WHERE datname = '${name}'
+     UNION ALL SELECT obj_description(oid, 'pg_namespace') FROM pg_namespace WHERE nspname = '${name}'`,
+  );
+  return JSON.parse(row?.c?.replace(/^ctoprojects-fixtures:/, '') ?? 'null');
+}
+
+/** Runs `fn` with FIXTURES_KEEP_FAILED=1 (and `extra`), returning what the harness wrote to stderr. */
+async function withKeepFailed(work: () => Promise<unknown>, extra: Record<string, string> = {}): Promise<string> {
+  const lines: string[] = [];
+  const write = vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
+    lines.push(String(chunk));
+    return true;
+  });
+  vi.stubEnv('FIXTURES_KEEP_FAILED', '1');
+  for (const [key, value] of Object.entries(extra)) vi.stubEnv(key, value);
+  try {
+    await work();
+  } finally {
+    write.mockRestore();
+    vi.unstubAllEnvs();
+  }
+  return lines.join('');
+}
+
+describe('withDatabase with FIXTURES_KEEP_FAILED=1', () => {
+  it('keeps the database of an fn that threw, with its rows, marks it kept, and prints a psql line without the password', async () => {
+    let name = '';
+    const failure = new Error('the test failed');
+
+    const stderr = await withKeepFailed(async () => {
+      const outcome = withDatabase(async ({ prisma, name: database }) => {
+        name = database;
+        await prisma.user.create({ data: { email: 'kept@ctoprojects.dev', displayName: 'Kept' } });
+        throw failure;
+      });
+      await expect(outcome).rejects.toBe(failure);
+    });
+    kept.push(name);
+
+    const url = new URL(serverUrlFor(name));
+    expect(stderr).toBe(
+      `fixtures: kept the database ${name} of a withDatabase call that threw (FIXTURES_KEEP_FAILED=1): ` +
+        `psql 'postgresql://${url.username}:***@${url.host}/${name}' — drop it when done: DROP DATABASE "${name}" WITH (FORCE)\n`,
+    );
+    expect(stderr).not.toContain(password());
+    expect(await query(serverUrlFor(name), 'SELECT email FROM users')).toEqual([{ email: 'kept@ctoprojects.dev' }]);
+    expect(await markerOf(name)).toMatchObject({ kind: 'clone', pid: process.pid, kept: true });
+  });
+
+  it('is left alone by the reaper, even at the end of the run that made it', async () => {
+    const [name] = kept;
+
+    const reaped = await reapAbandonedDatabases(new URL(inject('serverUrl')), process.pid);
+
+    expect(reaped).not.toContain(name);
+    expect(await markerOf(name as string)).toMatchObject({ kept: true });
+  });
+
+  it('shows the password only with FIXTURES_SHOW_PASSWORD=1', async () => {
+    let name = '';
+    const stderr = await withKeepFailed(
+      () =>
+        withDatabase(
+          ({ name: schema }) => {
+            name = schema;
+            throw new Error('failed');
+          },
+          { isolation: 'schema' },
+        ).catch(() => {}),
+      { FIXTURES_SHOW_PASSWORD: '1' },
+    );
+    kept.push(name);
+
+    expect(stderr).toContain(`:${password()}@`);
+    expect(stderr).toContain(`kept the schema ${name} of a withDatabase call that threw`);
+    // psql refuses Prisma's ?schema=; the search_path option opens the schema instead.
+    expect(stderr).toMatch(
+      /psql '[^']*\?options=-c\+search_path%3Dfixtures_schema_\w+&application_name=fixtures_schema_\w+'/,
+    );
+    expect(stderr).toContain(`DROP SCHEMA "${name}" CASCADE`);
+  });
+
+  it('drops the database of an fn that succeeded, as always', async () => {
+    let name = '';
+    const stderr = await withKeepFailed(() =>
+      withDatabase(({ name: database }) => {
+        name = database;
+      }),
+    );
+
+    expect(stderr).toBe('');
+    expect(await query(inject('serverUrl'), `SELECT 1 FROM pg_database WHERE datname = '${name}'`)).toEqual([]);
+  });
+});
+
+describe('the db fixture with FIXTURES_KEEP_FAILED=1 (a real Vitest run)', () => {
+  const run = () =>
+    spawnSync(
+      process.execPath,
+      [VITEST, 'run', '--config', fileURLToPath(new URL('fixtures/vitest.config.ts', import.meta.url)), 'keep-failed'],
+      { encoding: 'utf8', env: { ...process.env, FIXTURES_KEEP_FAILED: '1', NO_COLOR: '1' } },
+    );
+
+  it("keeps a failed test's committed rows, and gives the file's next tests a fresh database", async () => {
+    const { status, stdout, stderr } = run();
+    const output = `${stdout}\n${stderr}`;
+    const notices = [
+      ...output.matchAll(/fixtures: kept the (database|schema) (fixtures_\w+) of the failed test "(.+?)"/g),
+    ];
+    kept.push(...notices.map((notice) => notice[2] as string));
+
+    expect(status).toBe(1);
+    expect(output).toMatch(/Tests {2}2 failed \| 2 passed \(4\)/);
+    expect(output).not.toContain(password());
+    expect(notices.map((notice) => [notice[1], notice[3]]).sort()).toEqual([
+      ['database', 'keep-failed-transaction.fixture.ts > writes a learner, then fails'],
+      ['schema', 'keep-failed-truncate.fixture.ts > writes a learner, then fails'],
+    ]);
+    const database = notices.find((notice) => notice[1] === 'database')?.[2] as string;
+    const schema = notices.find((notice) => notice[1] === 'schema')?.[2] as string;
+    // The transaction of the failed test was committed, not rolled back; the next test wrote elsewhere.
+    expect(await query(serverUrlFor(database), 'SELECT email FROM users')).toEqual([{ email: 'kept@ctoprojects.dev' }]);
+    expect(await query(inject('serverUrl'), `SELECT email FROM "${schema}".users`)).toEqual([
+      { email: 'kept@ctoprojects.dev' },
+    ]);
+    expect(await markerOf(database)).toMatchObject({ kind: 'clone', kept: true });
+    expect(await markerOf(schema)).toMatchObject({ kind: 'schema', kept: true });
+  });
+});
+
+describe('the db fixture and connections left open (a real Vitest run)', () => {
+  it('fails the file, naming the connection', () => {
+    const { status, stdout, stderr } = spawnSync(
+      process.execPath,
+      [
+        VITEST,
+        'run',
+        '--config',
+        fileURLToPath(new URL('fixtures/vitest.config.ts', import.meta.url)),
+        'leftover-connection',
+      ],
+      { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } },
+    );
+    const output = `${stdout}\n${stderr}`;
+
+    expect(status).toBe(1);
+    expect(output).toMatch(
+      /LeftoverConnectionsError: 1 connection was still open on fixtures_db_\w+ when the test released it/,
+    );
+    expect(output).toContain('application_name "forgotten-in-a-file", idle, last query: SELECT 1');
+  });
+});
+
+it('keptNotice names a schema and its DROP', () => {
+  const line = keptNotice(
+    {
+      name: 'fixtures_schema_1_ab',
+      url: 'postgresql://u:secret@h:5/db?schema=fixtures_schema_1_ab',
+      isolation: 'schema',
+    },
+    'the failed test "x"',
+    {},
+  );
+
+  expect(line).toBe(
+    `fixtures: kept the schema fixtures_schema_1_ab of the failed test "x" (FIXTURES_KEEP_FAILED=1): psql 'postgresql://u:***@h:5/db' — drop it when done: DROP SCHEMA "fixtures_schema_1_ab" CASCADE`,
+  );
+});
+
+describe('a throwaway server with kept databases', () => {
+  it('stays up at the end of its run, saying so, until nothing kept is left on it', async () => {
+    const run = await setUpRun({ ...process.env, FIXTURES_PROVIDER: 'embedded' });
+    const pool = new ClonePool({ adminUrl: new URL(run.setup.adminUrl), template: run.setup.template, size: 0 });
+    const database = await pool.acquire();
+    await pool.keep(database.name);
+    await pool.close();
+
+    const stderr = await withKeepFailed(() => run.teardown());
+
+    expect(stderr).toMatch(
+      /^fixtures: the embedded PostgreSQL server stays up at postgresql:\/\/postgres:\*\*\*@127\.0\.0\.1:\d+\/postgres for the databases kept after failed tests \(FIXTURES_KEEP_FAILED=1\); the next run removes it\.\n$/,
+    );
+    expect(await query(database.url, 'SELECT count(*)::int AS n FROM users')).toEqual([{ n: 0 }]);
+
+    await query(run.setup.adminUrl, `DROP DATABASE "${database.name}" WITH (FORCE)`);
+    await run.teardown();
+    await expect(query(run.setup.adminUrl, 'SELECT 1')).rejects.toThrow(/ECONNREFUSED/);
+  });
+});
