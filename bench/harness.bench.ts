@@ -13,8 +13,9 @@ import { fileURLToPath } from 'node:url';
 import { createPrismaClient } from '../src/client/create-prisma-client.ts';
 import { ClonePool } from '../src/harness/clone-pool.ts';
 import { createTransactionSandbox } from '../src/harness/reset/transaction.ts';
-import { truncateAll } from '../src/harness/reset/truncate.ts';
+import { truncateAll, truncateEveryTable } from '../src/harness/reset/truncate.ts';
 import { setUpRun } from '../src/harness/run-setup.ts';
+import { SchemaPool } from '../src/harness/schema-pool.ts';
 import { PROVIDERS, type ProviderName } from '../src/harness/servers/provider.ts';
 import { quoteIdentifier } from '../src/sql/quote-identifier.ts';
 import { withClient } from '../src/sql/with-client.ts';
@@ -64,7 +65,7 @@ const urlFor = (adminUrl: string, name: string) =>
 async function main(): Promise<void> {
   const rows: Row[] = [];
   const run = await setUpRun();
-  const { adminUrl, template, provider } = run.setup;
+  const { adminUrl, template, provider, source } = run.setup;
   process.stderr.write(`Server: ${provider}; ${SAMPLES} samples a row.\n`);
   try {
     rows.push(
@@ -123,6 +124,41 @@ async function main(): Promise<void> {
       ),
     );
 
+    const unpooledSchemas = new SchemaPool({ adminUrl: new URL(adminUrl), source, size: 0 });
+    rows.push(
+      await measure(
+        'hand-out: schema per file',
+        async () => {
+          let name = '';
+          const elapsed = await timed(async () => {
+            name = (await unpooledSchemas.acquire()).name;
+          });
+          await unpooledSchemas.release(name);
+          return elapsed;
+        },
+        'CREATE SCHEMA + the migrations through the engine',
+      ),
+    );
+    await unpooledSchemas.close();
+
+    const pooledSchemas = new SchemaPool({ adminUrl: new URL(adminUrl), source, size: 2 });
+    rows.push(
+      await measure(
+        'hand-out: pooled schema',
+        async () => {
+          await new Promise((resolve) => setTimeout(resolve, 150));
+          let name = '';
+          const elapsed = await timed(async () => {
+            name = (await pooledSchemas.acquire()).name;
+          });
+          await pooledSchemas.release(name);
+          return elapsed;
+        },
+        '150 ms between hand-outs, as between test files',
+      ),
+    );
+    await pooledSchemas.close();
+
     const clone = await pooled.acquire();
     const sandbox = await createTransactionSandbox(clone.url);
     await sandbox.begin();
@@ -140,12 +176,31 @@ async function main(): Promise<void> {
     await sandbox.close();
 
     const prisma = createPrismaClient({ url: clone.url });
+    const truncateEvery = await truncateEveryTable(prisma);
+    rows.push(
+      await measure(
+        'reset per test: truncate, one TRUNCATE of every table (before)',
+        async () => {
+          await prisma.user.create({
+            data: { email: `${randomBytes(6).toString('hex')}@bench.dev`, displayName: 'B' },
+          });
+          return timed(truncateEvery);
+        },
+        'a test that wrote one row',
+      ),
+    );
     const truncate = await truncateAll(prisma);
     rows.push(
-      await measure('reset per test: truncate', async () => {
-        await prisma.user.create({ data: { email: `${randomBytes(6).toString('hex')}@bench.dev`, displayName: 'B' } });
-        return timed(truncate);
-      }),
+      await measure(
+        'reset per test: truncate, DELETE while few rows (now)',
+        async () => {
+          await prisma.user.create({
+            data: { email: `${randomBytes(6).toString('hex')}@bench.dev`, displayName: 'B' },
+          });
+          return timed(truncate);
+        },
+        'a test that wrote one row',
+      ),
     );
     await prisma.$disconnect();
     await pooled.release(clone.name);
