@@ -75,6 +75,20 @@ function asText(value: unknown): string | null {
   return String(value);
 }
 
+/** `INSERT INTO table (…) SELECT … FROM unnest(…)`, with one text[] parameter per column. */
+function insertFromArrays(schema: string | undefined, table: string, columns: readonly Column[]): string {
+  const names = columns.map((_, index) => `c${index}`);
+  return [
+    `INSERT INTO ${qualified(schema, table)} (${columns.map((column) => quoteIdentifier(column.name)).join(', ')})`,
+    `SELECT ${columns.map((column, index) => `${names[index]}::${column.type}`).join(', ')}`,
+    `FROM unnest(${columns.map((_, index) => `$${index + 1}::text[]`).join(', ')}) AS v(${names.join(', ')})`,
+  ].join('\n');
+}
+
+function columnArrays(columns: readonly Column[], rows: readonly Record<string, unknown>[]): (string | null)[][] {
+  return columns.map((column) => rows.map((row) => asText(row[column.field])));
+}
+
 /** Inserts `rows` (every field of each given) and returns them as stored, in the same order. */
 export async function insertRows<Rec>(
   client: FactoryClient,
@@ -84,12 +98,41 @@ export async function insertRows<Rec>(
   rows: readonly Record<string, unknown>[],
 ): Promise<Rec[]> {
   const columns = await columnsOf(client, schema, table, fields);
+  const returning = columns.map((column) => `${quoteIdentifier(column.name)} AS ${quoteIdentifier(column.field)}`);
+  const sql = `${insertFromArrays(schema, table, columns)}\nRETURNING ${returning.join(', ')}`;
+  return client.$queryRawUnsafe<Rec[]>(sql, ...columnArrays(columns, rows));
+}
+
+/** What an upsert did: rows it inserted, rows it brought back to the given values, rows already equal. */
+export interface UpsertCounts {
+  created: number;
+  updated: number;
+  unchanged: number;
+}
+
+/**
+ * Inserts the rows whose id is missing and rewrites those whose values
+ * differ, in one statement; a row already equal is not touched at all (no
+ * new row version), which is what makes a second seed run change nothing.
+ */
+export async function upsertRows(
+  client: FactoryClient,
+  schema: string | undefined,
+  table: string,
+  fields: readonly string[],
+  rows: readonly Record<string, unknown>[],
+): Promise<UpsertCounts> {
+  const columns = await columnsOf(client, schema, table, fields);
+  const target = qualified(schema, table);
+  const names = columns.map((column) => quoteIdentifier(column.name));
   const sql = [
-    `INSERT INTO ${qualified(schema, table)} (${columns.map((column) => quoteIdentifier(column.name)).join(', ')})`,
-    `SELECT ${columns.map((column, index) => `c${index}::${column.type}`).join(', ')}`,
-    `FROM unnest(${columns.map((_, index) => `$${index + 1}::text[]`).join(', ')}) AS v(${columns.map((_, index) => `c${index}`).join(', ')})`,
-    `RETURNING ${columns.map((column) => `${quoteIdentifier(column.name)} AS ${quoteIdentifier(column.field)}`).join(', ')}`,
+    insertFromArrays(schema, table, columns),
+    `ON CONFLICT ("id") DO UPDATE SET ${names.map((name) => `${name} = EXCLUDED.${name}`).join(', ')}`,
+    `WHERE (${names.map((name) => `${target}.${name}`).join(', ')}) IS DISTINCT FROM (${names.map((name) => `EXCLUDED.${name}`).join(', ')})`,
+    // xmax is 0 on a row version an INSERT made, and set on one an UPDATE made.
+    'RETURNING (xmax = 0) AS created',
   ].join('\n');
-  const arrays = columns.map((column) => rows.map((row) => asText(row[column.field])));
-  return client.$queryRawUnsafe<Rec[]>(sql, ...arrays);
+  const written = await client.$queryRawUnsafe<{ created: boolean }[]>(sql, ...columnArrays(columns, rows));
+  const created = written.filter((row) => row.created).length;
+  return { created, updated: written.length - created, unchanged: rows.length - written.length };
 }

@@ -8,7 +8,7 @@
  */
 import type { DeepPartial, Factory } from 'fishery';
 import type { Prisma, PrismaClient } from '../generated/prisma/client.ts';
-import { insertRows, ROWS_PER_STATEMENT } from './bulk-insert.ts';
+import { insertRows, ROWS_PER_STATEMENT, type UpsertCounts, upsertRows } from './bulk-insert.ts';
 import type { DataScope, RecordValues } from './data-scope.ts';
 import { explainWriteError, FactoryError } from './errors.ts';
 import { timed } from './profile.ts';
@@ -169,6 +169,28 @@ export class ModelFactory<Row extends { id: string }, Rec extends { id: string }
     const createWith: CreateWith = (factory, overrides) => binding.sibling(factory).insertEach(client, overrides);
     for (const step of afterInsert) await step(records, createWith);
     return records;
+  }
+
+  /**
+   * @internal Writes built `rows` so that afterwards each exists exactly as
+   * given: inserted when missing, rewritten when different, untouched when
+   * equal (the baseline seed's upsert).
+   */
+  async upsertRows(client: FactoryClient, rows: readonly Row[]): Promise<UpsertCounts> {
+    const { definition, binding } = this.#state;
+    try {
+      return await timed(this.name, 'insert', rows.length, () =>
+        upsertRows(
+          client,
+          binding.schema,
+          definition.table,
+          Object.keys(definition.fields),
+          rows as readonly Record<string, unknown>[],
+        ),
+      );
+    } catch (error) {
+      throw explainWriteError(error, this.name, definition.table, rows as readonly Record<string, unknown>[]);
+    }
   }
 
   /** A copy of this factory (same class, same sequence) with some state replaced. */

@@ -1,23 +1,34 @@
 /**
- * `npm run db:seed` (`prisma db seed`): the baseline into the database of
- * DIRECT_DATABASE_URL, else DATABASE_URL. Refuses a server that is not on
- * this machine unless FIXTURES_SEED_ALLOW_REMOTE=1, so nobody seeds
- * production by accident.
+ * `npm run seed:baseline`, `npm run db:seed` and `prisma db seed`: the
+ * baseline into the database of DIRECT_DATABASE_URL, else DATABASE_URL.
+ * With neither set, into the local development database of `npm run db:up`,
+ * which it starts (and keeps) for you.
+ *
+ * Refuses a server that is not on this machine unless `--allow-remote` or
+ * FIXTURES_SEED_ALLOW_REMOTE=1, so nobody seeds production by accident.
+ *
+ * Exit codes: 0 seeded; 1 the database refused the seed; 2 refused to run
+ * (a remote host, a malformed URL); 3 the database is not migrated.
  */
-
+import { spawnSync } from 'node:child_process';
 import { isIPv4, isIPv6 } from 'node:net';
 import createDebug from 'debug';
 import { createPrismaClient } from '../client/create-prisma-client.ts';
 import {
   ConfigurationError,
   databaseName,
+  migrationDatabaseUrl,
   redactPasswords,
   requireMigrationDatabaseUrl,
 } from '../config/database-url.ts';
 import { loadEnvFile } from '../config/env-file.ts';
-import { seedBaseline } from './baseline.ts';
+import { FactoryError } from '../factories/errors.ts';
+import { type SeedSummary, seedBaseline } from './baseline.ts';
+import { DatabaseNotMigratedError } from './migrated.ts';
 
 const debugSeed = createDebug('fixtures:seed');
+
+const EXIT = { seeded: 0, failed: 1, refused: 2, notMigrated: 3 } as const;
 
 /** Loopback only: `localhost`, 127.0.0.0/8, ::1, or a unix socket (no host). */
 function isThisMachine(hostname: string): boolean {
@@ -27,41 +38,81 @@ function isThisMachine(hostname: string): boolean {
   return isIPv6(host) && host === '::1';
 }
 
-async function main(): Promise<number> {
+function formatSummary(summary: SeedSummary): string {
+  const header = ['table', 'created', 'updated', 'found'];
+  const lines = Object.entries(summary).map(([table, counts]) => [
+    table,
+    String(counts.created),
+    String(counts.updated),
+    String(counts.found),
+  ]);
+  const widths = header.map((title, column) =>
+    Math.max(title.length, ...lines.map((line) => (line[column] ?? '').length)),
+  );
+  const format = (cells: string[]) =>
+    cells
+      .map((cell, column) => (column === 0 ? cell.padEnd(widths[column] ?? 0) : cell.padStart(widths[column] ?? 0)))
+      .join('  ');
+  return `${[format(header), ...lines.map(format)].join('\n')}\n`;
+}
+
+async function main(args: readonly string[]): Promise<number> {
   loadEnvFile();
-  const { variable, url } = requireMigrationDatabaseUrl(process.env, 'db:seed');
-  if (!isThisMachine(url.hostname) && process.env.FIXTURES_SEED_ALLOW_REMOTE !== '1') {
-    process.stderr.write(
-      `Error: ${variable} points at ${url.hostname}, which is not this machine: set FIXTURES_SEED_ALLOW_REMOTE=1 to seed it anyway.\n`,
+  if (!migrationDatabaseUrl(process.env)) {
+    // No database configured: the local development server, started (or found running) by db:up, which seeds it.
+    process.stdout.write(
+      'Neither DIRECT_DATABASE_URL nor DATABASE_URL is set: seeding the local development database (npm run db:up).\n',
     );
-    return 2;
+    const up = spawnSync('npm', ['run', '--silent', 'db:up'], { stdio: 'inherit' });
+    return up.status ?? EXIT.failed;
+  }
+  const { variable, url } = requireMigrationDatabaseUrl(process.env, 'seed:baseline');
+  const allowRemote = args.includes('--allow-remote') || process.env.FIXTURES_SEED_ALLOW_REMOTE === '1';
+  if (!isThisMachine(url.hostname) && !allowRemote) {
+    process.stderr.write(
+      `Error: ${variable} points at ${url.hostname}, which is not this machine. Nothing was written. To seed it anyway, pass --allow-remote or set FIXTURES_SEED_ALLOW_REMOTE=1.\n`,
+    );
+    return EXIT.refused;
   }
   const prisma = createPrismaClient({ url: url.toString(), variable });
+  const progress = process.stderr.isTTY
+    ? (table: string, counts: SeedSummary[string]) =>
+        process.stderr.write(
+          `  ${table}: ${counts.created} created, ${counts.updated} updated, ${counts.found} found\n`,
+        )
+    : undefined;
   try {
-    const summary = await seedBaseline(prisma);
-    process.stdout.write(`Baseline seeded into "${databaseName(url)}" (${redactPasswords(url.toString())}):\n`);
-    console.table(summary);
-    return 0;
+    process.stdout.write(`Seeding the baseline into "${databaseName(url)}" (${redactPasswords(url.toString())})…\n`);
+    const summary = await seedBaseline(prisma, progress ? { onTable: progress } : {});
+    process.stdout.write(formatSummary(summary));
+    return EXIT.seeded;
   } finally {
     await prisma.$disconnect();
   }
 }
 
-main().then(
+main(process.argv.slice(2)).then(
   (code) => {
     process.exitCode = code;
   },
   (error: unknown) => {
+    const message = redactPasswords(String((error as Error).message ?? error));
     if (error instanceof ConfigurationError) {
-      process.stderr.write(`Error: ${error.message}\n`);
+      process.stderr.write(`Error: ${message}\n`);
+      process.exitCode = EXIT.refused;
+    } else if (error instanceof DatabaseNotMigratedError) {
+      process.stderr.write(`Error: seeding the baseline: ${message}\n`);
+      process.exitCode = EXIT.notMigrated;
     } else {
       // The database's own message on one line; DEBUG=fixtures:seed shows the stack.
       debugSeed('%s', redactPasswords(String((error as Error).stack)));
       process.stderr.write(
-        `Error: seeding the baseline failed: ${redactPasswords(String((error as Error).message ?? error))}\n` +
-          'Hint: run npm run prisma:migrate:deploy first if the tables are missing.\n',
+        `Error: seeding the baseline failed, and was rolled back: ${message}\n` +
+          (error instanceof FactoryError
+            ? ''
+            : 'Hint: run npm run prisma:migrate:deploy first if the tables are missing.\n'),
       );
+      process.exitCode = EXIT.failed;
     }
-    process.exitCode = 1;
   },
 );

@@ -1,9 +1,10 @@
 /**
- * `npm run db:seed`: the baseline the old data layer promised, idempotent.
+ * `npm run db:seed` / `npm run seed:baseline`: the baseline the old data layer
+ * promised, idempotent by upsert, refusing a database it must not touch.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DATA_TABLES, migratedDatabase, query, type TestDatabase } from '../support/databases.ts';
-import { runPrisma } from '../support/run-cli.ts';
+import { DATA_TABLES, emptyDatabase, migratedDatabase, query, type TestDatabase } from '../support/databases.ts';
+import { runNpm, runPrisma } from '../support/run-cli.ts';
 
 /** One fingerprint of every row of every table: equal fingerprints, unchanged rows. */
 async function fingerprint(url: string): Promise<Record<string, string>> {
@@ -16,6 +17,12 @@ async function fingerprint(url: string): Promise<Record<string, string>> {
     result[table] = row?.f ?? '';
   }
   return result;
+}
+
+/** The summary line of `table`: created, updated, found. */
+function summaryOf(output: string, table: string): number[] | undefined {
+  const match = new RegExp(`^${table}\\s+(\\d+)\\s+(\\d+)\\s+(\\d+)$`, 'm').exec(output);
+  return match?.slice(1).map(Number);
 }
 
 describe('npm run db:seed', () => {
@@ -62,8 +69,53 @@ describe('npm run db:seed', () => {
     const result = await runPrisma(['db', 'seed'], { env: { DATABASE_URL: database.url } });
 
     expect(result.code, result.output).toBe(0);
-    expect(result.stdout).toMatch(/users\s+│ 0\s+│ 2/);
+    expect(summaryOf(result.stdout, 'users')).toEqual([0, 0, 2]);
+    expect(summaryOf(result.stdout, 'audit_logs')).toEqual([0, 0, 1]);
     expect(await fingerprint(database.url)).toEqual(before);
+  });
+
+  it('writes back a baseline row that drifted, and only that one', async () => {
+    const before = await fingerprint(database.url);
+    await query(
+      database.url,
+      "UPDATE users SET display_name = 'Renamed by QA' WHERE email = 'learner@ctoprojects.dev'",
+    );
+
+    const result = await runNpm(['seed:baseline'], { env: { DATABASE_URL: database.url } });
+
+    expect(result.code, result.output).toBe(0);
+    expect(summaryOf(result.stdout, 'users')).toEqual([0, 1, 1]);
+    expect(summaryOf(result.stdout, 'study_materials')).toEqual([0, 0, 1]);
+    expect(await fingerprint(database.url)).toEqual(before);
+  });
+
+  it('refuses a database that was never migrated, says which command fixes it, and creates nothing', async () => {
+    const empty = await emptyDatabase();
+    try {
+      const result = await runNpm(['seed:baseline'], { env: { DATABASE_URL: empty.url } });
+
+      expect(result.code).toBe(3);
+      expect(result.stderr).toContain('the database has no _prisma_migrations table: it was never migrated.');
+      expect(result.stderr).toContain('Run npm run prisma:migrate:deploy against this database');
+      expect(await query(empty.url, "SELECT tablename FROM pg_tables WHERE schemaname = 'public'")).toEqual([]);
+    } finally {
+      await empty.drop();
+    }
+  });
+
+  it('refuses a database missing a migration of prisma/migrations, and writes nothing', async () => {
+    const behind = await migratedDatabase();
+    try {
+      await query(behind.url, 'DELETE FROM _prisma_migrations');
+
+      const result = await runNpm(['seed:baseline'], { env: { DATABASE_URL: behind.url } });
+
+      expect(result.code).toBe(3);
+      expect(result.stderr).toMatch(/1 migration\(s\) not applied: \d+_init\./);
+      expect(await query(behind.url, 'SELECT id FROM users')).toEqual([]);
+    } finally {
+      await behind.drop();
+    }
   });
 
   it('run twice at once, both succeed and the baseline is there once', async () => {
@@ -85,7 +137,7 @@ describe('npm run db:seed', () => {
 
     expect(result.code).not.toBe(0);
     expect(result.output).toContain(
-      'DATABASE_URL points at db.production.example, which is not this machine: set FIXTURES_SEED_ALLOW_REMOTE=1 to seed it anyway.',
+      'DATABASE_URL points at db.production.example, which is not this machine. Nothing was written. To seed it anyway, pass --allow-remote or set FIXTURES_SEED_ALLOW_REMOTE=1.',
     );
     expect(result.output).not.toContain('hunter2');
   });
