@@ -18,10 +18,16 @@ export function schemaUrl(adminUrl: URL, schema: string): URL {
   url.searchParams.set('schema', schema);
   url.searchParams.set('options', `-c search_path=${schema}`);
   url.searchParams.set('application_name', schema);
+  return spacesAsPercent20(url);
+}
+
+/** URLSearchParams writes a space as `+`, which libpq (psql) reads literally; `%20` means a space to both. */
+function spacesAsPercent20(url: URL): URL {
+  url.search = url.search.replaceAll('+', '%20');
   return url;
 }
 
 /** A URL `psql` accepts (it refuses Prisma's parameters), for the "kept" notice. */
 export function psqlUrl(url: string): string {
-  return withoutPrismaParameters(new URL(url)).toString();
+  return spacesAsPercent20(withoutPrismaParameters(new URL(url))).toString();
 }

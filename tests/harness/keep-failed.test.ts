@@ -4,6 +4,7 @@
  * runs files that fail on purpose (tests/harness/fixtures/), on this run's server.
  */
 import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { withDatabase } from '@ctoprojects/fixtures';
 import { afterAll, describe, expect, inject, it, vi } from 'vitest';
@@ -11,6 +12,7 @@ import { ClonePool } from '../../src/harness/clone-pool.ts';
 import { keptNotice } from '../../src/harness/keep-failed.ts';
 import { reapAbandonedDatabases } from '../../src/harness/reaper.ts';
 import { setUpRun } from '../../src/harness/run-setup.ts';
+import { findServerBinaries } from '../../src/harness/servers/local-postgres.ts';
 import { query, serverUrlFor } from '../support/databases.ts';
 
 const kept: string[] = [];
@@ -107,11 +109,18 @@ describe('withDatabase with FIXTURES_KEEP_FAILED=1', () => {
 
     expect(stderr).toContain(`:${password()}@`);
     expect(stderr).toContain(`kept the schema ${name} of a withDatabase call that threw`);
-    // psql refuses Prisma's ?schema=; the search_path option opens the schema instead.
-    expect(stderr).toMatch(
-      /psql '[^']*\?options=-c\+search_path%3Dfixtures_schema_\w+&application_name=fixtures_schema_\w+'/,
-    );
     expect(stderr).toContain(`DROP SCHEMA "${name}" CASCADE`);
+    // psql refuses Prisma's ?schema=; the search_path option opens the schema, and psql really takes the URL.
+    const psqlUrl = /psql '([^']+)'/.exec(stderr)?.[1] as string;
+    expect(psqlUrl).toMatch(/\?options=-c%20search_path%3Dfixtures_schema_\w+&application_name=fixtures_schema_\w+$/);
+    const psql = spawnSync(
+      join(findServerBinaries('system').binDir, 'psql'),
+      [psqlUrl, '-Atc', 'SELECT current_schema()'],
+      {
+        encoding: 'utf8',
+      },
+    );
+    expect(psql.stdout.trim()).toBe(name);
   });
 
   it('drops the database of an fn that succeeded, as always', async () => {
