@@ -329,3 +329,19 @@ describe('opening and closing', () => {
     await expect(attempt).rejects.not.toThrow(`:${decodeURIComponent(password)}@`);
   });
 });
+
+describe('commit(), for a failed test kept with FIXTURES_KEEP_FAILED', () => {
+  it('commits the test transaction, with its Prisma transactions, so that another connection sees the rows', async () => {
+    await prisma.user.create(learner('kept@ctoprojects.dev'));
+    await prisma.$transaction(async (tx) => tx.user.create(learner('kept-in-tx@ctoprojects.dev')));
+
+    await sandbox.commit();
+    await sandbox.commit(); // none open: nothing to do
+    try {
+      expect(await committedEmails()).toEqual(['kept-in-tx@ctoprojects.dev', 'kept@ctoprojects.dev']);
+    } finally {
+      await query(database.url, "DELETE FROM users WHERE email LIKE 'kept%'");
+      await sandbox.begin(); // for afterEach
+    }
+  });
+});

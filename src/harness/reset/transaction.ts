@@ -41,8 +41,11 @@
  *   transactions for a level to arbitrate anyway.
  * - Raw `BEGIN`/`COMMIT`/`ROLLBACK` sent by the application outside a Prisma
  *   transaction are refused: they would end the test transaction.
- * - Nothing is ever committed, so `DEFERRABLE INITIALLY DEFERRED` constraints
- *   are never checked (the data model has none).
+ * - Nothing is committed (but by `commit()`, which keeps a failed test's
+ *   writes for FIXTURES_KEEP_FAILED), so `DEFERRABLE INITIALLY DEFERRED`
+ *   constraints are never checked (the data model has none).
+ *
+ * The adapter and transactions Prisma's engine sees are in sandbox-adapter.ts.
  */
 import { PrismaPg } from '@prisma/adapter-pg';
 import {
@@ -53,7 +56,6 @@ import {
   type SqlDriverAdapterFactory,
   type SqlQuery,
   type SqlQueryable,
-  type SqlResultSet,
   type Transaction,
 } from '@prisma/driver-adapter-utils';
 import createDebug from 'debug';
@@ -61,6 +63,8 @@ import pg from 'pg';
 import { poolSettings } from '../../client/create-prisma-client.ts';
 import { redactPasswords } from '../../config/database-url.ts';
 import { PrismaClient } from '../../generated/prisma/client.ts';
+import { Lock } from './lock.ts';
+import { SandboxAdapter, type SandboxHost, SandboxTransaction, statement } from './sandbox-adapter.ts';
 
 const debug = createDebug('fixtures:reset');
 
@@ -154,37 +158,9 @@ async function checkOut(base: SqlDriverAdapter): Promise<Transaction> {
   return connection;
 }
 
-function statement(sql: string): SqlQuery {
-  return { sql, args: [], argTypes: [] };
-}
-
 /** PostgreSQL's SQLSTATE, which adapter-pg keeps on the errors it maps. */
 function sqlState(error: unknown): string | undefined {
   return isDriverAdapterError(error) ? error.cause.originalCode : undefined;
-}
-
-/** A first-come, first-served lock; calling `release` more than once is harmless. */
-class Lock {
-  #tail: Promise<void> = Promise.resolve();
-
-  async acquire(): Promise<() => void> {
-    const previous = this.#tail;
-    let release = () => {};
-    this.#tail = new Promise<void>((resolve) => {
-      release = resolve;
-    });
-    await previous;
-    return release;
-  }
-
-  async run<T>(work: () => Promise<T>): Promise<T> {
-    const release = await this.acquire();
-    try {
-      return await work();
-    } finally {
-      release();
-    }
-  }
 }
 
 interface OpenTestTransaction {
@@ -200,7 +176,7 @@ type TestTransaction = { readonly kind: 'idle' } | OpenTestTransaction;
 
 const IDLE: TestTransaction = { kind: 'idle' };
 
-class Sandbox implements TransactionSandbox {
+class Sandbox implements TransactionSandbox, SandboxHost {
   readonly prisma: PrismaClient;
   readonly #pool: pg.Pool;
   readonly #base: SqlDriverAdapter;
@@ -519,120 +495,5 @@ class Sandbox implements TransactionSandbox {
     return new TransactionSandboxError(
       'This transaction sandbox is closed: open a new one with createTransactionSandbox(url).',
     );
-  }
-}
-
-/** The adapter Prisma's engine sees: adapter-pg's, with transactions and statements routed through the sandbox. */
-class SandboxAdapter implements SqlDriverAdapter {
-  readonly provider: SqlDriverAdapter['provider'];
-  readonly adapterName: string;
-  readonly #sandbox: Sandbox;
-
-  constructor(sandbox: Sandbox, base: SqlDriverAdapter) {
-    this.provider = base.provider;
-    this.adapterName = base.adapterName;
-    this.#sandbox = sandbox;
-  }
-
-  queryRaw(query: SqlQuery): Promise<SqlResultSet> {
-    return this.#sandbox.outside(query, (connection) => connection.queryRaw(query));
-  }
-
-  executeRaw(query: SqlQuery): Promise<number> {
-    return this.#sandbox.outside(query, (connection) => connection.executeRaw(query));
-  }
-
-  async executeScript(script: string): Promise<void> {
-    // adapter-pg splits a script at semicolons too; each statement goes through as one of Prisma's would.
-    for (const part of script.split(';').map((text) => text.trim())) {
-      if (part !== '') await this.executeRaw(statement(part));
-    }
-  }
-
-  startTransaction(isolationLevel?: IsolationLevel): Promise<Transaction> {
-    return this.#sandbox.startTransaction(isolationLevel, this.adapterName);
-  }
-
-  getConnectionInfo(): ConnectionInfo {
-    return this.#sandbox.connectionInfo();
-  }
-
-  /** Prisma's `$disconnect()`; the connection is the sandbox's, and `close()` ends it. */
-  async dispose(): Promise<void> {}
-}
-
-interface TransactionState {
-  /** `fixtures_tx_N` inside a test transaction; undefined for a real transaction, outside one. */
-  readonly savepoint: string | undefined;
-  readonly epoch: number;
-  /** The connection it began on. */
-  readonly connection: Transaction;
-  /** Lets the next Prisma transaction start. */
-  readonly release: () => void;
-}
-
-/** One Prisma transaction: a savepoint of the test transaction, or a real one outside it. */
-class SandboxTransaction implements Transaction {
-  readonly provider = 'postgres' as const;
-  readonly adapterName: string;
-  /** `usePhantomQuery: false`: the engine sends COMMIT and ROLLBACK as SQL through `executeRaw`, where they are mapped. */
-  readonly options = { usePhantomQuery: false };
-  readonly state: TransactionState;
-  readonly #sandbox: Sandbox;
-  #settled = false;
-
-  constructor(sandbox: Sandbox, adapterName: string, state: TransactionState) {
-    this.#sandbox = sandbox;
-    this.adapterName = adapterName;
-    this.state = state;
-  }
-
-  queryRaw(query: SqlQuery): Promise<SqlResultSet> {
-    return this.#sandbox.inside(this, (connection) => connection.queryRaw(query));
-  }
-
-  async executeRaw(query: SqlQuery): Promise<number> {
-    if (query.args.length === 0 && (query.sql === 'COMMIT' || query.sql === 'ROLLBACK')) {
-      await this.#end(query.sql === 'COMMIT' ? 'commit' : 'rollback');
-      return 0;
-    }
-    return this.#sandbox.inside(this, (connection) => connection.executeRaw(query));
-  }
-
-  /** Called by the engine after its COMMIT went through: nothing left to do unless the COMMIT never came. */
-  commit(): Promise<void> {
-    return this.#end('commit');
-  }
-
-  /** Called by the engine after its ROLLBACK, or after a COMMIT that failed. */
-  rollback(): Promise<void> {
-    return this.#end('rollback');
-  }
-
-  async createSavepoint(name: string): Promise<void> {
-    await this.executeRaw(statement(`SAVEPOINT ${name}`));
-  }
-
-  async rollbackToSavepoint(name: string): Promise<void> {
-    await this.executeRaw(statement(`ROLLBACK TO SAVEPOINT ${name}`));
-  }
-
-  async releaseSavepoint(name: string): Promise<void> {
-    await this.executeRaw(statement(`RELEASE SAVEPOINT ${name}`));
-  }
-
-  /** The test transaction ended under this one: let the next test's transactions start. */
-  abandon(): void {
-    this.state.release();
-  }
-
-  settle(): void {
-    this.#settled = true;
-    this.state.release();
-  }
-
-  async #end(outcome: 'commit' | 'rollback'): Promise<void> {
-    if (this.#settled) return;
-    await this.#sandbox.finish(this, outcome);
   }
 }
