@@ -43,3 +43,11 @@ export { Prisma, PrismaClient } from './generated/prisma/client.ts';
 export * from './generated/prisma/enums.ts';
 export type * from './generated/prisma/models.ts';
 export { type DatabaseContext, withDatabase } from './harness/with-database.ts';
+export {
+  BASELINE_EMAILS,
+  BASELINE_IDS,
+  type SeedBaselineOptions,
+  type SeedSummary,
+  seedBaseline,
+} from './seed/baseline.ts';
+export { DatabaseNotMigratedError } from './seed/migrated.ts';

@@ -4,7 +4,13 @@
  * goes. Times are the factory's own: building its rows and running its own
  * INSERTs, not its parents' or children's.
  */
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
+
+/** Set by the Vitest global setup: workers write their profiles here, and the run prints them merged. */
+const PROFILE_DIR_VARIABLE = 'FIXTURES_PROFILE_DIR';
 
 export interface FactoryProfileRow {
   readonly factory: string;
@@ -22,6 +28,7 @@ export const profiling = (): boolean => process.env.FIXTURES_PROFILE === '1';
 function rowFor(factory: string): FactoryProfileRow {
   let row = rows.get(factory);
   if (!row) {
+    if (rows.size === 0) process.once('exit', reportAtExit);
     row = { factory, built: 0, created: 0, buildMs: 0, insertMs: 0, statements: 0 };
     rows.set(factory, row);
   }
@@ -77,4 +84,56 @@ export function formatFactoryProfile(profile: readonly FactoryProfileRow[]): str
       .map((cell, column) => (column === 0 ? cell.padEnd(widths[column] ?? 0) : cell.padStart(widths[column] ?? 0)))
       .join('  ');
   return [format(header), ...lines.map(format)].join('\n');
+}
+
+/** At the end of a process that profiled: hand the profile to the run, or print it when there is no run. */
+function reportAtExit(): void {
+  if (!profiling()) return;
+  const directory = process.env[PROFILE_DIR_VARIABLE];
+  if (directory) {
+    writeFileSync(join(directory, `${process.pid}.json`), JSON.stringify(factoryProfile()));
+  } else {
+    process.stderr.write(`\nFactory profile (FIXTURES_PROFILE=1):\n${formatFactoryProfile(factoryProfile())}\n`);
+  }
+}
+
+/**
+ * For the run's main process: workers write their profiles into a directory
+ * of the run; `finish` prints them merged into one table and removes it.
+ * Undefined when FIXTURES_PROFILE is not 1.
+ */
+export function collectRunProfile(): { finish(): void } | undefined {
+  if (!profiling()) return undefined;
+  const directory = mkdtempSync(join(tmpdir(), 'ctoprojects-fixtures-profile-'));
+  process.env[PROFILE_DIR_VARIABLE] = directory;
+  return {
+    finish() {
+      const merged = new Map<string, FactoryProfileRow>();
+      for (const file of readdirSync(directory)) {
+        for (const row of JSON.parse(readFileSync(join(directory, file), 'utf8')) as FactoryProfileRow[]) {
+          const total = merged.get(row.factory) ?? {
+            ...row,
+            built: 0,
+            created: 0,
+            buildMs: 0,
+            insertMs: 0,
+            statements: 0,
+          };
+          total.built += row.built;
+          total.created += row.created;
+          total.buildMs += row.buildMs;
+          total.insertMs += row.insertMs;
+          total.statements += row.statements;
+          merged.set(row.factory, total);
+        }
+      }
+      rmSync(directory, { recursive: true, force: true });
+      const profile = [...merged.values()].sort((a, b) => b.buildMs + b.insertMs - (a.buildMs + a.insertMs));
+      process.stderr.write(
+        profile.length === 0
+          ? '\nFactory profile (FIXTURES_PROFILE=1): no factory built or created a row.\n'
+          : `\nFactory profile (FIXTURES_PROFILE=1), all workers:\n${formatFactoryProfile(profile)}\n`,
+      );
+    },
+  };
 }

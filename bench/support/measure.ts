@@ -1,0 +1,72 @@
+/** What every benchmark of `npm run bench` shares: samples, percentiles, the table and the JSON file. */
+import { writeFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+
+export const SAMPLES = Number(process.env.BENCH_SAMPLES ?? 50);
+
+export interface Row {
+  readonly measure: string;
+  readonly samples: number;
+  readonly p50: number;
+  readonly p95: number;
+  readonly note?: string;
+}
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? Number.NaN;
+}
+
+const round = (ms: number) => Math.round(ms * 100) / 100;
+
+/** Runs `sample` `count` times; `sample` returns the milliseconds of the part being measured. */
+export async function measure(
+  name: string,
+  sample: () => Promise<number>,
+  note?: string,
+  count = SAMPLES,
+): Promise<Row> {
+  const times: number[] = [];
+  for (let i = 0; i < count; i++) times.push(await sample());
+  times.sort((a, b) => a - b);
+  const row = {
+    measure: name,
+    samples: count,
+    p50: round(percentile(times, 50)),
+    p95: round(percentile(times, 95)),
+    ...(note && { note }),
+  };
+  process.stderr.write(`  ${name}: p50 ${row.p50} ms, p95 ${row.p95} ms\n`);
+  return row;
+}
+
+/** The milliseconds `work` takes. */
+export async function timed(work: () => Promise<unknown>): Promise<number> {
+  const started = performance.now();
+  await work();
+  return performance.now() - started;
+}
+
+/** The machine, for the record: results mean little without it. */
+export function machine(): Record<string, string | number> {
+  return {
+    cpus: cpus().length,
+    cpuModel: cpus()[0]?.model ?? 'unknown',
+    memoryGiB: Math.round(totalmem() / 2 ** 30),
+    node: process.version,
+  };
+}
+
+/** Prints the rows as a table on stdout and writes them, with the machine, to `file`. */
+export function report(title: string, rows: readonly Row[], file: URL, extra: Record<string, unknown> = {}): void {
+  const width = Math.max(...rows.map((row) => row.measure.length));
+  process.stdout.write(
+    `\n${title}\n${'measure'.padEnd(width)}  ${'p50 ms'.padStart(9)}  ${'p95 ms'.padStart(9)}  note\n`,
+  );
+  for (const row of rows) {
+    process.stdout.write(
+      `${row.measure.padEnd(width)}  ${String(row.p50).padStart(9)}  ${String(row.p95).padStart(9)}  ${row.note ?? ''}\n`,
+    );
+  }
+  writeFileSync(file, `${JSON.stringify({ machine: machine(), ...extra, rows }, null, 2)}\n`);
+  process.stdout.write(`Written to ${file.pathname}\n`);
+}
