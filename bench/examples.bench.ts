@@ -135,16 +135,19 @@ async function runIsolated(breakdown: Breakdown): Promise<void> {
   }
 }
 
-async function runShared(url: string): Promise<void> {
+/** Returns the time of the scenarios alone, to set beside the isolated side's. */
+async function runShared(url: string): Promise<number> {
+  let inTests = 0;
   for (const { tests } of SUITE) {
     const prisma = createPrismaClient({ url });
     try {
       const context = { prisma, url, factories: createFactories(prisma) };
-      for (const scenario of tests) await scenario(context);
+      for (const scenario of tests) inTests += await timed(() => scenario(context));
     } finally {
       await prisma.$disconnect();
     }
   }
+  return inTests;
 }
 
 interface Row {
@@ -183,6 +186,7 @@ async function main(): Promise<void> {
   const isolated: number[] = [];
   const none: number[] = [];
   const parts: Breakdown[] = [];
+  const noneTests: number[] = [];
   try {
     // Warm-up, not measured: Prisma's query compiler, the JIT, the pool's first clones.
     await runIsolated({ handOut: 0, reset: 0, drop: 0, tests: 0 });
@@ -194,7 +198,15 @@ async function main(): Promise<void> {
           const breakdown: Breakdown = { handOut: 0, reset: 0, drop: 0, tests: 0 };
           isolated.push(await timed(() => runIsolated(breakdown)));
           parts.push(breakdown);
-        } else none.push(await timed(() => runShared(shared.url)));
+        } else {
+          let inTests = 0;
+          none.push(
+            await timed(async () => {
+              inTests = await runShared(shared.url);
+            }),
+          );
+          noneTests.push(inTests);
+        }
       }
       process.stderr.write(
         `  sample ${sample + 1}/${SAMPLES}: isolated ${round(isolated.at(-1) ?? 0)} ms, none ${round(none.at(-1) ?? 0)} ms\n`,
@@ -216,6 +228,7 @@ async function main(): Promise<void> {
     row('  of which: resets between tests (transaction or truncate)', part('reset')),
     row('  of which: drop (disconnect + DROP DATABASE, per file)', part('drop')),
     row('  of which: the tests themselves, on the isolated databases', part('tests')),
+    row('the same tests with no isolation (the shared side without its clients)', noneTests),
   );
   const [withIsolation, without] = rows as [Row, Row];
   const overhead = (withIsolation.p50 - without.p50) / without.p50;
