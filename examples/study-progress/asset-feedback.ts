@@ -12,7 +12,7 @@ export interface RatingInput {
   readonly comment?: string;
 }
 
-/** Stores `userId`'s rating of `assetId`, replacing their earlier one; `changed` says whether one existed. */
+/** Stores `userId`'s rating of `assetId`, replacing their earlier one; `replaced` says whether there was one. */
 export async function rateAsset(
   prisma: PrismaClient,
   { userId, assetId, rating, comment }: RatingInput,

@@ -10,6 +10,7 @@
  * Seed inside the test: with the default reset, the rows go with its rollback.
  */
 import { describe, expect, test } from '@ctoprojects/fixtures/vitest';
+// The package root does not export the seed yet: import it from '@ctoprojects/fixtures' once it does.
 import { BASELINE_IDS, seedBaseline } from '../../src/seed/baseline.ts';
 import { averageRating, rateAsset } from './asset-feedback.ts';
 import * as scenarios from './scenarios.ts';

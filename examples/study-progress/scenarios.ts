@@ -10,6 +10,7 @@
  */
 import assert from 'node:assert/strict';
 import { buildLearner, createPrismaClient, type DatabaseContext } from '@ctoprojects/fixtures';
+// The package root does not export the seed yet: import it from '@ctoprojects/fixtures' once it does.
 import { BASELINE_EMAILS, BASELINE_IDS, seedBaseline } from '../../src/seed/baseline.ts';
 import { averageRating, rateAsset } from './asset-feedback.ts';
 import { InvalidRatingError, SessionNotActiveError } from './errors.ts';
