@@ -74,10 +74,18 @@ export class DerivedRandomizer {
   };
 }
 
+const HEX = Array.from({ length: 256 }, (_, byte) => byte.toString(16).padStart(2, '0'));
+
+/** Eight hex digits of a 32-bit word (a table lookup per byte: 10,000-row builds derive 20,000 of these). */
+const hex32 = (word: number): string =>
+  (HEX[word >>> 24] as string) + HEX[(word >>> 16) & 0xff] + HEX[(word >>> 8) & 0xff] + HEX[word & 0xff];
+
 /** A version-4-shaped UUID whose 122 random bits come from the key's hashes. */
 export function derivedUuid(key: number): string {
-  const words = [hashNumbers(key, 1), hashNumbers(key, 2), hashNumbers(key, 3), hashNumbers(key, 4)];
-  const hex = words.map((word) => word.toString(16).padStart(8, '0')).join('');
-  const variant = ((Number.parseInt(hex[16] as string, 16) & 0x3) | 0x8).toString(16);
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-${variant}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
+  const a = hex32(hashNumbers(key, 1));
+  // Version 4 in the third group's first digit, variant 10xx in the fourth's.
+  const b = hex32(((hashNumbers(key, 2) & 0xffff0fff) | 0x00004000) >>> 0);
+  const c = hex32(((hashNumbers(key, 3) & 0x3fffffff) | 0x80000000) >>> 0);
+  const d = hex32(hashNumbers(key, 4));
+  return `${a}-${b.slice(0, 4)}-${b.slice(4)}-${c.slice(0, 4)}-${c.slice(4)}${d}`;
 }

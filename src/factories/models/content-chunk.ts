@@ -11,11 +11,11 @@ export const contentChunkDefinition: ModelDefinition<ContentChunkRow, ContentChu
   fields: Prisma.ContentChunkScalarFieldEnum,
   parents: [{ field: 'materialId', factory: 'studyMaterial' }],
   delegate: (client) => client.contentChunk,
-  generate: (values) => {
+  generate: (values, params) => {
     const text = values.fake('text', (faker) => faker.lorem.sentence({ min: 6, max: 30 }));
     return {
       id: values.uuid(),
-      materialId: values.uuid('materialId'),
+      materialId: params.materialId ?? values.uuid('materialId'),
       // The sequence is unique within the test, so two chunks never share an ordinal on one material.
       ordinal: values.index - 1,
       text,

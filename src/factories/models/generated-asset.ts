@@ -40,7 +40,7 @@ export const generatedAssetDefinition: ModelDefinition<GeneratedAssetRow, Genera
     const kind = params.kind ?? 'FLASHCARD';
     return {
       id: values.uuid(),
-      materialId: values.uuid('materialId'),
+      materialId: params.materialId ?? values.uuid('materialId'),
       chunkId: null,
       kind,
       payload: payloadFor(kind, values),

@@ -15,7 +15,7 @@ export const interactionDefinition: ModelDefinition<InteractionRow, Interaction,
     const type = params.type ?? 'VIEW_CHUNK';
     return {
       id: values.uuid(),
-      sessionId: values.uuid('sessionId'),
+      sessionId: params.sessionId ?? values.uuid('sessionId'),
       assetId: null,
       type,
       payload:

@@ -27,8 +27,8 @@ export const learningSessionDefinition: ModelDefinition<LearningSessionRow, Lear
       // The status decides the rest (CHECK learning_sessions_active_iff_open): only an ACTIVE session has no end.
       return {
         id: values.uuid(),
-        learnerId: values.uuid('learnerId'),
-        materialId: values.uuid('materialId'),
+        learnerId: params.learnerId ?? values.uuid('learnerId'),
+        materialId: params.materialId ?? values.uuid('materialId'),
         status,
         startedAt,
         endedAt: status === 'ACTIVE' ? null : new Date(startedAt.getTime() + minutes * 60_000),

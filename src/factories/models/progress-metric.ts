@@ -15,14 +15,14 @@ export const progressMetricDefinition: ModelDefinition<ProgressMetricRow, Progre
     { field: 'materialId', factory: 'studyMaterial' },
   ],
   delegate: (client) => client.progressMetric,
-  generate: (values) => {
+  generate: (values, params) => {
     // Named metrics first, then numbered ones: (user, material, metric) is unique, so never repeat a name.
     const round = Math.floor((values.index - 1) / METRICS.length);
     const name = METRICS[(values.index - 1) % METRICS.length] as string;
     return {
       id: values.uuid(),
-      userId: values.uuid('userId'),
-      materialId: values.uuid('materialId'),
+      userId: params.userId ?? values.uuid('userId'),
+      materialId: params.materialId ?? values.uuid('materialId'),
       metric: round === 0 ? name : `${name}_${round + 1}`,
       value: values.int('value', 0, 100) / 100,
       recordedAt: values.date('recordedAt'),

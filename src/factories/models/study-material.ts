@@ -19,7 +19,7 @@ export const studyMaterialDefinition: ModelDefinition<StudyMaterialRow, StudyMat
     const sourceType = params.sourceType ?? 'TEXT';
     return {
       id: values.uuid(),
-      ownerId: values.uuid('ownerId'),
+      ownerId: params.ownerId ?? values.uuid('ownerId'),
       title: `${values.fake('titlePrefix', (faker) => faker.helpers.arrayElement(TITLE_PREFIXES))} ${subject}`,
       sourceType,
       // A URL material must say where it came from (CHECK study_materials_url_has_uri).

@@ -14,12 +14,12 @@ export const userFeedbackDefinition: ModelDefinition<UserFeedbackRow, UserFeedba
     { field: 'assetId', factory: 'generatedAsset' },
   ],
   delegate: (client) => client.userFeedback,
-  generate: (values) => {
+  generate: (values, params) => {
     const createdAt = values.date('createdAt');
     return {
       id: values.uuid(),
-      userId: values.uuid('userId'),
-      assetId: values.uuid('assetId'),
+      userId: params.userId ?? values.uuid('userId'),
+      assetId: params.assetId ?? values.uuid('assetId'),
       rating: values.int('rating', 1, 5),
       comment: values.fake('comment', (faker) => faker.lorem.sentence()),
       createdAt,
