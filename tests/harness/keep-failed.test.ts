@@ -153,21 +153,29 @@ describe('the db fixture with FIXTURES_KEEP_FAILED=1 (a real Vitest run)', () =>
     kept.push(...notices.map((notice) => notice[2] as string));
 
     expect(status).toBe(1);
-    expect(output).toMatch(/Tests {2}2 failed \| 2 passed \(4\)/);
+    expect(output).toMatch(/Tests {2}3 failed \| 3 passed \(6\)/);
     expect(output).not.toContain(password());
-    expect(notices.map((notice) => [notice[1], notice[3]]).sort()).toEqual([
-      ['database', 'keep-failed-transaction.fixture.ts > writes a learner, then fails'],
-      ['schema', 'keep-failed-truncate.fixture.ts > writes a learner, then fails'],
-    ]);
-    const database = notices.find((notice) => notice[1] === 'database')?.[2] as string;
-    const schema = notices.find((notice) => notice[1] === 'schema')?.[2] as string;
-    // The transaction of the failed test was committed, not rolled back; the next test wrote elsewhere.
+    const byFile = Object.fromEntries(
+      notices.map((notice) => [/^keep-failed-(\w+)/.exec(notice[3] as string)?.[1], [notice[1], notice[2] as string]]),
+    );
+    expect(Object.keys(byFile).sort()).toEqual(['none', 'transaction', 'truncate']);
+    const [, database] = byFile.transaction as [string, string];
+    const [kind, schema] = byFile.truncate as [string, string];
+    const [, shared] = byFile.none as [string, string];
+    expect(kind).toBe('schema');
+    // The failed test's transaction was committed, not rolled back; the next test wrote elsewhere.
     expect(await query(serverUrlFor(database), 'SELECT email FROM users')).toEqual([{ email: 'kept@ctoprojects.dev' }]);
     expect(await query(inject('serverUrl'), `SELECT email FROM "${schema}".users`)).toEqual([
       { email: 'kept@ctoprojects.dev' },
     ]);
+    // With `none`, the file's tests share the database on purpose: it is kept whole, later writes included.
+    expect(await query(serverUrlFor(shared), 'SELECT email FROM users ORDER BY email')).toEqual([
+      { email: 'kept@ctoprojects.dev' },
+      { email: 'later@ctoprojects.dev' },
+    ]);
     expect(await markerOf(database)).toMatchObject({ kind: 'clone', kept: true });
     expect(await markerOf(schema)).toMatchObject({ kind: 'schema', kept: true });
+    expect(await markerOf(shared)).toMatchObject({ kind: 'clone', kept: true });
   });
 });
 
