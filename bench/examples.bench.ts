@@ -22,6 +22,7 @@ import { writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { createFactories, createPrismaClient, withDatabase } from '@ctoprojects/fixtures';
 import * as scenarios from '../examples/study-progress/scenarios.ts';
+import { ClonePool } from '../src/harness/clone-pool.ts';
 import { runPool } from '../src/harness/run-pools.ts';
 import { RUN_SETUP_VARIABLE, setUpRun } from '../src/harness/run-setup.ts';
 import { FileDatabase, type ResetMode } from '../src/vitest/file-database.ts';
@@ -187,6 +188,7 @@ async function main(): Promise<void> {
   const none: number[] = [];
   const parts: Breakdown[] = [];
   const noneTests: number[] = [];
+  const clones: number[] = [];
   try {
     // Warm-up, not measured: Prisma's query compiler, the JIT, the pool's first clones.
     await runIsolated({ handOut: 0, reset: 0, drop: 0, tests: 0 });
@@ -212,6 +214,18 @@ async function main(): Promise<void> {
         `  sample ${sample + 1}/${SAMPLES}: isolated ${round(isolated.at(-1) ?? 0)} ms, none ${round(none.at(-1) ?? 0)} ms\n`,
       );
     }
+    // Context for the figures above: what one clone costs on this server right now, with no pool to hide it.
+    const unpooled = new ClonePool({ adminUrl: new URL(run.setup.adminUrl), template: run.setup.template, size: 0 });
+    for (let sample = 0; sample < SAMPLES; sample++) {
+      let name = '';
+      clones.push(
+        await timed(async () => {
+          name = (await unpooled.acquire()).name;
+        }),
+      );
+      await unpooled.release(name);
+    }
+    await unpooled.close();
   } finally {
     await pool.release(shared.name).catch(() => {});
     await pool.close();
@@ -229,6 +243,7 @@ async function main(): Promise<void> {
     row('  of which: drop (disconnect + DROP DATABASE, per file)', part('drop')),
     row('  of which: the tests themselves, on the isolated databases', part('tests')),
     row('the same tests with no isolation (the shared side without its clients)', noneTests),
+    row('context: one unpooled template clone on this server', clones),
   );
   const [withIsolation, without] = rows as [Row, Row];
   const overhead = (withIsolation.p50 - without.p50) / without.p50;
