@@ -18,16 +18,17 @@
  * BENCH_SAMPLES (default 20) sets the samples a row; FIXTURES_PROVIDER picks
  * the server, as in the test suite.
  */
-import { writeFileSync } from 'node:fs';
-import { cpus, totalmem } from 'node:os';
 import { createFactories, createPrismaClient, withDatabase } from '@ctoprojects/fixtures';
 import * as scenarios from '../examples/study-progress/scenarios.ts';
 import { ClonePool } from '../src/harness/clone-pool.ts';
 import { runPool } from '../src/harness/run-pools.ts';
 import { RUN_SETUP_VARIABLE, setUpRun } from '../src/harness/run-setup.ts';
 import { FileDatabase, type ResetMode } from '../src/vitest/file-database.ts';
+import { type Row, report, timed } from './support/measure.ts';
 
+/** Fewer than `npm run bench`'s 50 by default: one sample is a whole suite, twice. */
 const SAMPLES = Number(process.env.BENCH_SAMPLES ?? 20);
+const RESULTS = new URL('examples-results.json', import.meta.url);
 /** The overhead the harness issue allows over no isolation. */
 const TARGET_OVERHEAD = 0.3;
 
@@ -151,13 +152,6 @@ async function runShared(url: string): Promise<number> {
   return inTests;
 }
 
-interface Row {
-  readonly measure: string;
-  readonly samples: number;
-  readonly p50: number;
-  readonly p95: number;
-}
-
 function percentile(sorted: readonly number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? Number.NaN;
 }
@@ -167,12 +161,6 @@ const round = (ms: number) => Math.round(ms * 10) / 10;
 function row(measure: string, times: number[]): Row {
   const sorted = [...times].sort((a, b) => a - b);
   return { measure, samples: sorted.length, p50: round(percentile(sorted, 50)), p95: round(percentile(sorted, 95)) };
-}
-
-async function timed(work: () => Promise<void>): Promise<number> {
-  const started = performance.now();
-  await work();
-  return performance.now() - started;
 }
 
 async function main(): Promise<void> {
@@ -252,18 +240,15 @@ async function main(): Promise<void> {
     'overhead per test (p50)': `${round((withIsolation.p50 - without.p50) / tests)} ms`,
     target: `<= ${TARGET_OVERHEAD * 100}%: ${overhead <= TARGET_OVERHEAD ? 'met' : 'not met'}`,
   };
-  const machine = {
-    cpus: cpus().length,
-    cpu: cpus()[0]?.model,
-    memoryGiB: Math.round(totalmem() / 2 ** 30),
-    node: process.version,
+  report(`The example suite: toolkit isolation against none (${run.setup.provider})`, rows, RESULTS, {
+    date: new Date().toISOString(),
     provider: run.setup.provider,
-  };
-  console.table(rows.map(({ measure, samples, p50, p95 }) => ({ measure, samples, 'p50 ms': p50, 'p95 ms': p95 })));
-  console.log(summary, machine);
-  writeFileSync(
-    new URL('examples-results.json', import.meta.url),
-    `${JSON.stringify({ date: new Date().toISOString(), machine, rows, summary }, null, 2)}\n`,
+    summary,
+  });
+  process.stdout.write(
+    `${Object.entries(summary)
+      .map(([key, value]) => `${key}: ${value}`)
+      .join('\n')}\n`,
   );
 }
 

@@ -9,9 +9,8 @@
  * anything else: a test that states its own data says why it passes.
  * Seed inside the test: with the default reset, the rows go with its rollback.
  */
+import { BASELINE_IDS, seedBaseline } from '@ctoprojects/fixtures';
 import { describe, expect, test } from '@ctoprojects/fixtures/vitest';
-// The package root does not export the seed yet: import it from '@ctoprojects/fixtures' once it does.
-import { BASELINE_IDS, seedBaseline } from '../../src/seed/baseline.ts';
 import { averageRating, rateAsset } from './asset-feedback.ts';
 import * as scenarios from './scenarios.ts';
 

@@ -9,9 +9,14 @@
  * bench also runs them all, again and again, on one database never cleaned.
  */
 import assert from 'node:assert/strict';
-import { buildLearner, createPrismaClient, type DatabaseContext } from '@ctoprojects/fixtures';
-// The package root does not export the seed yet: import it from '@ctoprojects/fixtures' once it does.
-import { BASELINE_EMAILS, BASELINE_IDS, seedBaseline } from '../../src/seed/baseline.ts';
+import {
+  BASELINE_EMAILS,
+  BASELINE_IDS,
+  buildLearner,
+  createPrismaClient,
+  type DatabaseContext,
+  seedBaseline,
+} from '@ctoprojects/fixtures';
 import { averageRating, rateAsset } from './asset-feedback.ts';
 import { InvalidRatingError, SessionNotActiveError } from './errors.ts';
 import { rollUpProgress } from './progress.ts';
