@@ -19,9 +19,6 @@ export type DatabaseMarker =
   | ({ readonly kind: 'clone'; readonly template: string } & Owned)
   | ({ readonly kind: 'schema' } & Owned);
 
-/** The markers of what a test is handed: a clone database or a schema. */
-export type OwnedMarker = Extract<DatabaseMarker, { kind: 'clone' | 'schema' }>;
-
 const PREFIX = 'ctoprojects-fixtures:';
 
 function markerLiteral(marker: DatabaseMarker): string {
@@ -46,15 +43,6 @@ export async function readDatabaseMarker(client: pg.ClientBase, database: string
   const { rows } = await client.query<{ comment: string | null }>(
     "SELECT shobj_description(oid, 'pg_database') AS comment FROM pg_database WHERE datname = $1",
     [database],
-  );
-  return parseDatabaseMarker(rows[0]?.comment);
-}
-
-/** The marker on `schema` of the database `client` is connected to, or `undefined`. */
-export async function readSchemaMarker(client: pg.ClientBase, schema: string): Promise<DatabaseMarker | undefined> {
-  const { rows } = await client.query<{ comment: string | null }>(
-    "SELECT obj_description(oid, 'pg_namespace') AS comment FROM pg_namespace WHERE nspname = $1",
-    [schema],
   );
   return parseDatabaseMarker(rows[0]?.comment);
 }
