@@ -39,6 +39,17 @@ export {
   type UserRow,
   type UserTransient,
 } from './factories/index.ts';
+export type {
+  AuditLog,
+  ContentChunk,
+  GeneratedAsset,
+  Interaction,
+  LearningSession,
+  ProgressMetric,
+  StudyMaterial,
+  User,
+  UserFeedback,
+} from './generated/prisma/client.ts';
 export { Prisma, PrismaClient } from './generated/prisma/client.ts';
 export * from './generated/prisma/enums.ts';
 export type * from './generated/prisma/models.ts';

@@ -2,7 +2,7 @@
  * Learners rate what the AI tutor generated, 1 to 5 stars: one rating per
  * learner and asset, which a second rating replaces. Every rating is audited.
  */
-import type { PrismaClient, UserFeedbackModel as UserFeedback } from '@ctoprojects/fixtures';
+import type { PrismaClient, UserFeedback } from '@ctoprojects/fixtures';
 import { InvalidRatingError } from './errors.ts';
 
 export interface RatingInput {

@@ -3,13 +3,7 @@
  * while the session is ACTIVE, and completing the session scores its answers.
  * The client is a parameter, so a test hands in the harness's.
  */
-import type {
-  InteractionModel as Interaction,
-  InteractionType,
-  LearningSessionModel as LearningSession,
-  Prisma,
-  PrismaClient,
-} from '@ctoprojects/fixtures';
+import type { Interaction, InteractionType, LearningSession, Prisma, PrismaClient } from '@ctoprojects/fixtures';
 import { SessionNotActiveError, SessionNotFoundError } from './errors.ts';
 
 export interface InteractionInput {
