@@ -1,15 +1,16 @@
 /**
- * Throwaway clusters (`<tmp>/fixtures-pg-*`) whose process was killed before
+ * Throwaway clusters (`/dev/shm/fixtures-pg-*` or `<tmp>/fixtures-pg-*`) whose process was killed before
  * it could stop them keep running and keep their files. Each one records the
  * process that owns it; the next start stops and removes those whose owner
  * on this machine is gone.
  */
 import { readdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { hostname, tmpdir } from 'node:os';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import createDebug from 'debug';
 import { isAbandonedBy, processIsRunning } from '../abandoned.ts';
+import { clusterParents } from './cluster-directory.ts';
 
 const debug = createDebug('fixtures:reaper');
 
@@ -29,8 +30,15 @@ async function stopPostmaster(dataDir: string): Promise<void> {
   for (let waited = 0; waited < 10_000 && processIsRunning(pid); waited += 100) await sleep(100);
 }
 
-/** Stops and removes the abandoned throwaway clusters under `parent`; returns their directories. */
-export async function reapAbandonedClusters(parent: string = tmpdir()): Promise<string[]> {
+/** Stops and removes the abandoned throwaway clusters under `parents`; returns their directories. */
+export async function reapAbandonedClusters(parents: readonly string[] = clusterParents()): Promise<string[]> {
+  const reaped: string[] = [];
+  for (const parent of parents) reaped.push(...(await reapUnder(parent)));
+  if (reaped.length > 0) debug('reaped %d abandoned clusters: %s', reaped.length, reaped.join(', '));
+  return reaped;
+}
+
+async function reapUnder(parent: string): Promise<string[]> {
   const reaped: string[] = [];
   for (const name of await readdir(parent).catch(() => [])) {
     if (!name.startsWith(CLUSTER_PREFIX)) continue;
@@ -43,6 +51,5 @@ export async function reapAbandonedClusters(parent: string = tmpdir()): Promise<
     await rm(root, { recursive: true, force: true });
     reaped.push(root);
   }
-  if (reaped.length > 0) debug('reaped %d abandoned clusters: %s', reaped.length, reaped.join(', '));
   return reaped;
 }

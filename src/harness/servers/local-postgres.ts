@@ -16,6 +16,7 @@ import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import createDebug from 'debug';
 import { CLUSTER_PREFIX, claimCluster, reapAbandonedClusters } from './abandoned-clusters.ts';
+import { throwawayClusterParent } from './cluster-directory.ts';
 import { freePort } from './free-port.ts';
 
 const execFile = promisify(execFileCallback);
@@ -193,7 +194,8 @@ async function isRunning(binDir: string, dataDir: string): Promise<boolean> {
 export async function startLocalPostgres(options: LocalPostgresOptions = {}): Promise<StartedLocalPostgres> {
   const { binDir, version } = findServerBinaries(options.binaries);
   if (options.dataDir === undefined) await reapAbandonedClusters();
-  const temporaryRoot = options.dataDir === undefined ? await mkdtemp(join(tmpdir(), CLUSTER_PREFIX)) : undefined;
+  const temporaryRoot =
+    options.dataDir === undefined ? await mkdtemp(join(throwawayClusterParent(), CLUSTER_PREFIX)) : undefined;
   if (temporaryRoot) await claimCluster(temporaryRoot);
   const dataDir = options.dataDir ?? join(temporaryRoot as string, 'data');
   const port = options.port ?? (await freePort());
