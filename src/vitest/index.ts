@@ -16,7 +16,8 @@
  * const schemaTest = test.override({ dbIsolation: 'schema' });
  */
 import { test as baseTest } from 'vitest';
-import type { DatabaseContext } from '../harness/database-context.ts';
+import { enterDataScope } from '../factories/data-scope.ts';
+import { createDatabaseContext, type DatabaseContext } from '../harness/database-context.ts';
 import type { Isolation } from '../harness/isolation.ts';
 import { FileDatabase, type ResetMode } from './file-database.ts';
 
@@ -42,13 +43,23 @@ export const test = baseTest.extend<{
     },
     { scope: 'file' },
   ],
-  db: async ({ fileDatabase, task }, use) => {
+  db: async ({ fileDatabase, task, onTestFailed }, use) => {
+    // The test's own data scope: its factories derive every value from its full name (file included).
+    const scope = enterDataScope(task.fullName);
+    onTestFailed(({ task: failedTest }) => {
+      // The seed is what reproduces the failing data: it goes into the failure the reporter prints.
+      const hint = `Data seed: "${scope.seed}". Running this test again builds the same data${process.env.FIXTURES_SEED ? ` (keep FIXTURES_SEED=${process.env.FIXTURES_SEED})` : ''}.`;
+      const [first] = failedTest.result?.errors ?? [];
+      if (first) first.message = `${first.message}\n${hint}`;
+    });
     await fileDatabase.beforeTest();
+    const { prisma, url, name } = fileDatabase.context;
     try {
-      await use(fileDatabase.context);
+      await use(createDatabaseContext(prisma, url, name));
     } finally {
       // Fixtures are torn down after the test and its afterEach hooks, before onTestFailed: the state is final here.
-      await fileDatabase.afterTest(task.result?.state === 'fail' ? task.fullName : undefined);
+      const failed = task.result?.state === 'fail';
+      await fileDatabase.afterTest(failed ? task.fullName : undefined);
     }
   },
 });

@@ -5,7 +5,6 @@
  */
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { withDatabase } from '@ctoprojects/fixtures';
 import { afterAll, describe, expect, inject, it, vi } from 'vitest';
 import { ClonePool } from '../../src/harness/clone-pool.ts';
@@ -14,9 +13,9 @@ import { reapAbandonedDatabases } from '../../src/harness/reaper.ts';
 import { setUpRun } from '../../src/harness/run-setup.ts';
 import { findServerBinaries } from '../../src/harness/servers/local-postgres.ts';
 import { query, serverUrlFor } from '../support/databases.ts';
+import { runFixtureFiles } from '../support/nested-vitest.ts';
 
 const kept: string[] = [];
-const VITEST = fileURLToPath(new URL('../../node_modules/vitest/vitest.mjs', import.meta.url));
 
 afterAll(async () => {
   for (const name of kept) {
@@ -137,22 +136,14 @@ describe('withDatabase with FIXTURES_KEEP_FAILED=1', () => {
 });
 
 describe('the db fixture with FIXTURES_KEEP_FAILED=1 (a real Vitest run)', () => {
-  const run = () =>
-    spawnSync(
-      process.execPath,
-      [VITEST, 'run', '--config', fileURLToPath(new URL('fixtures/vitest.config.ts', import.meta.url)), 'keep-failed'],
-      { encoding: 'utf8', env: { ...process.env, FIXTURES_KEEP_FAILED: '1', NO_COLOR: '1' } },
-    );
-
   it("keeps a failed test's committed rows, and gives the file's next tests a fresh database", async () => {
-    const { status, stdout, stderr } = run();
-    const output = `${stdout}\n${stderr}`;
+    const { code, output } = await runFixtureFiles('keep-failed', { FIXTURES_KEEP_FAILED: '1' });
     const notices = [
       ...output.matchAll(/fixtures: kept the (database|schema) (fixtures_\w+) of the failed test "(.+?)"/g),
     ];
     kept.push(...notices.map((notice) => notice[2] as string));
 
-    expect(status).toBe(1);
+    expect(code).toBe(1);
     expect(output).toMatch(/Tests {2}3 failed \| 3 passed \(6\)/);
     expect(output).not.toContain(password());
     const byFile = Object.fromEntries(
@@ -180,21 +171,10 @@ describe('the db fixture with FIXTURES_KEEP_FAILED=1 (a real Vitest run)', () =>
 });
 
 describe('the db fixture and connections left open (a real Vitest run)', () => {
-  it('fails the file, naming the connection', () => {
-    const { status, stdout, stderr } = spawnSync(
-      process.execPath,
-      [
-        VITEST,
-        'run',
-        '--config',
-        fileURLToPath(new URL('fixtures/vitest.config.ts', import.meta.url)),
-        'leftover-connection',
-      ],
-      { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } },
-    );
-    const output = `${stdout}\n${stderr}`;
+  it('fails the file, naming the connection', async () => {
+    const { code, output } = await runFixtureFiles('leftover-connection');
 
-    expect(status).toBe(1);
+    expect(code).toBe(1);
     expect(output).toMatch(
       /LeftoverConnectionsError: 1 connection was still open on fixtures_db_\w+ when the test released it/,
     );

@@ -1,0 +1,51 @@
+/**
+ * `db.factories` in the Vitest fixture: each test draws from a scope seeded by
+ * its own file and name, so it builds the same data on every run, tests
+ * differ from each other, and the root `build*` functions share its sequences.
+ * A failing test's message names its seed.
+ */
+import { buildLearner, createFactories, type PrismaClient } from '@ctoprojects/fixtures';
+import { describe, expect, test } from '@ctoprojects/fixtures/vitest';
+import { seedFor } from '../../src/factories/data-scope.ts';
+import { runFixtureFiles } from '../support/nested-vitest.ts';
+
+const FILE = 'tests/factories/db-fixture.test.ts';
+
+/** What a test called `name` in this file builds first, worked out from its seed alone. */
+const firstLearnerOf = (name: string) =>
+  createFactories({} as PrismaClient, { seed: seedFor(`${FILE} > db.factories > ${name}`) }).learner.build();
+
+describe('db.factories', () => {
+  test('derive their data from the test’s file and name', async ({ db }) => {
+    const created = await db.factories.learner.create();
+
+    expect(created).toEqual(firstLearnerOf('derive their data from the test’s file and name'));
+  });
+
+  test('give another test other data', async ({ db }) => {
+    const learner = db.factories.learner.build();
+
+    expect(learner).toEqual(firstLearnerOf('give another test other data'));
+    expect(learner.email).not.toBe(firstLearnerOf('derive their data from the test’s file and name').email);
+  });
+
+  test('share their sequences with buildLearner(): no two emails meet', async ({ db }) => {
+    const built = buildLearner();
+    await db.prisma.user.create({ data: built });
+
+    const created = await db.factories.learner.createList(3);
+
+    expect(new Set([built.email, ...created.map((user) => user.email)]).size).toBe(4);
+  });
+});
+
+describe('a failing test', () => {
+  test('names the data seed that reproduces it', async () => {
+    const run = await runFixtureFiles('data-seed', { FIXTURES_SEED: 'universe-7' });
+
+    expect(run.code).toBe(1);
+    expect(run.output).toContain(
+      'Data seed: "universe-7 / data-seed.fixture.ts > fails on purpose". Running this test again builds the same data (keep FIXTURES_SEED=universe-7).',
+    );
+  });
+});

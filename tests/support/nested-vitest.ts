@@ -1,0 +1,17 @@
+/**
+ * A real Vitest run of the files in tests/harness/fixtures/ (they fail on
+ * purpose), on this run's server. Asynchronous on purpose: a spawnSync would
+ * block this worker's event loop, and with it the harness's background work
+ * here, such as a schema the pool is migrating under Prisma's database-wide
+ * migration lock, which the nested run's own schemas would then wait for.
+ */
+import { fileURLToPath } from 'node:url';
+import { type CliResult, runNode } from './run-cli.ts';
+
+const VITEST = fileURLToPath(new URL('../../node_modules/vitest/vitest.mjs', import.meta.url));
+const CONFIG = fileURLToPath(new URL('../harness/fixtures/vitest.config.ts', import.meta.url));
+
+/** Runs the fixture files whose name contains `filter`, with `env` added. */
+export function runFixtureFiles(filter: string, env: Record<string, string> = {}): Promise<CliResult> {
+  return runNode([VITEST, 'run', '--config', CONFIG, filter], { env: { NO_COLOR: '1', ...env } });
+}
