@@ -53,7 +53,13 @@ export type {
 export { Prisma, PrismaClient } from './generated/prisma/client.ts';
 export * from './generated/prisma/enums.ts';
 export type * from './generated/prisma/models.ts';
-export { type DatabaseContext, withDatabase } from './harness/with-database.ts';
+export {
+  type DatabaseContext,
+  type Isolation,
+  LeftoverConnectionsError,
+  type WithDatabaseOptions,
+  withDatabase,
+} from './harness/with-database.ts';
 export {
   BASELINE_EMAILS,
   BASELINE_IDS,

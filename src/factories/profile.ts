@@ -8,6 +8,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { threadId } from 'node:worker_threads';
 
 /** Set by the Vitest global setup: workers write their profiles here, and the run prints them merged. */
 const PROFILE_DIR_VARIABLE = 'FIXTURES_PROFILE_DIR';
@@ -86,12 +87,22 @@ export function formatFactoryProfile(profile: readonly FactoryProfileRow[]): str
   return [format(header), ...lines.map(format)].join('\n');
 }
 
+/**
+ * Hands this process's profile so far to the run (the directory the global
+ * setup made), replacing what it handed before. The `db` fixture calls it
+ * after each test: a Vitest worker may end without an `exit` event.
+ */
+export function flushProfile(): void {
+  const directory = process.env[PROFILE_DIR_VARIABLE];
+  if (!profiling() || !directory || rows.size === 0) return;
+  writeFileSync(join(directory, `${process.pid}-${threadId}.json`), JSON.stringify(factoryProfile()));
+}
+
 /** At the end of a process that profiled: hand the profile to the run, or print it when there is no run. */
 function reportAtExit(): void {
   if (!profiling()) return;
-  const directory = process.env[PROFILE_DIR_VARIABLE];
-  if (directory) {
-    writeFileSync(join(directory, `${process.pid}.json`), JSON.stringify(factoryProfile()));
+  if (process.env[PROFILE_DIR_VARIABLE]) {
+    flushProfile();
   } else {
     process.stderr.write(`\nFactory profile (FIXTURES_PROFILE=1):\n${formatFactoryProfile(factoryProfile())}\n`);
   }

@@ -7,6 +7,7 @@
  * export default defineConfig({ test: { globalSetup: ['@ctoprojects/fixtures/vitest/global-setup'] } });
  */
 import type { TestProject } from 'vitest/node';
+import { collectRunProfile } from '../factories/profile.ts';
 import { RUN_SETUP_VARIABLE, type RunSetup, setUpRun } from '../harness/run-setup.ts';
 
 declare module 'vitest' {
@@ -21,5 +22,10 @@ export async function setup(project: TestProject): Promise<() => Promise<void>> 
   // Workers read the run from their environment (withDatabase) or from inject() (tests of their own).
   process.env[RUN_SETUP_VARIABLE] = JSON.stringify(run.setup);
   project.provide('fixturesRun', run.setup);
-  return run.teardown;
+  // FIXTURES_PROFILE=1: the workers' factory profiles, merged into one table at the end of the run.
+  const profile = collectRunProfile();
+  return async () => {
+    profile?.finish();
+    await run.teardown();
+  };
 }

@@ -17,6 +17,7 @@
  */
 import { test as baseTest } from 'vitest';
 import { enterDataScope } from '../factories/data-scope.ts';
+import { flushProfile } from '../factories/profile.ts';
 import { createDatabaseContext, type DatabaseContext } from '../harness/database-context.ts';
 import type { Isolation } from '../harness/isolation.ts';
 import { FileDatabase, type ResetMode } from './file-database.ts';
@@ -60,6 +61,7 @@ export const test = baseTest.extend<{
       // Fixtures are torn down after the test and its afterEach hooks, before onTestFailed: the state is final here.
       const failed = task.result?.state === 'fail';
       await fileDatabase.afterTest(failed ? task.fullName : undefined);
+      flushProfile();
     }
   },
 });

@@ -6,7 +6,9 @@
  */
 import { buildLearner, createFactories, type PrismaClient } from '@ctoprojects/fixtures';
 import { describe, expect, test } from '@ctoprojects/fixtures/vitest';
+import { vi } from 'vitest';
 import { seedFor } from '../../src/factories/data-scope.ts';
+import { collectRunProfile } from '../../src/factories/profile.ts';
 import { runFixtureFiles } from '../support/nested-vitest.ts';
 
 const FILE = 'tests/factories/db-fixture.test.ts';
@@ -46,6 +48,34 @@ describe('a failing test', () => {
     expect(run.code).toBe(1);
     expect(run.output).toContain(
       'Data seed: "universe-7 / data-seed.fixture.ts > fails on purpose". Running this test again builds the same data (keep FIXTURES_SEED=universe-7).',
+    );
+  });
+});
+
+describe('FIXTURES_PROFILE=1', () => {
+  test('hands each worker’s rows, statements and time per factory to the run, which prints them merged', async () => {
+    vi.stubEnv('FIXTURES_PROFILE', '1');
+    vi.stubEnv('FIXTURES_PROFILE_DIR', undefined);
+    const profile = collectRunProfile();
+    const lines: string[] = [];
+    const write = vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
+      lines.push(String(chunk));
+      return true;
+    });
+    try {
+      await runFixtureFiles('data-seed', {
+        FIXTURES_PROFILE: '1',
+        FIXTURES_PROFILE_DIR: process.env.FIXTURES_PROFILE_DIR as string,
+      });
+      profile?.finish();
+    } finally {
+      write.mockRestore();
+      vi.unstubAllEnvs();
+    }
+
+    expect(profile).toBeDefined();
+    expect(lines.join('')).toMatch(
+      /Factory profile \(FIXTURES_PROFILE=1\), all workers:\nfactory\s+built\s+created\s+statements\s+build ms\s+insert ms\nlearner\s+1\s+1\s+1\s/,
     );
   });
 });

@@ -8,6 +8,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { TestProject } from 'vitest/node';
+import { collectRunProfile } from '../../src/factories/profile.ts';
 import { RUN_SETUP_VARIABLE, setUpRun } from '../../src/harness/run-setup.ts';
 import { quoteIdentifier } from '../../src/sql/quote-identifier.ts';
 import { withClient } from '../../src/sql/with-client.ts';
@@ -30,8 +31,10 @@ export async function setup(project: TestProject): Promise<() => Promise<void>> 
   project.provide('serverUrl', run.setup.adminUrl);
   project.provide('databasePrefix', databasePrefix);
   project.provide('templateDatabase', run.setup.template);
+  const profile = collectRunProfile();
 
   return async () => {
+    profile?.finish();
     await withClient(run.setup.adminUrl, async (client) => {
       const { rows } = await client.query<{ datname: string }>(
         'SELECT datname FROM pg_database WHERE starts_with(datname, $1)',
