@@ -7,8 +7,6 @@
  */
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { writeFileSync } from 'node:fs';
-import { cpus, totalmem } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { createPrismaClient } from '../src/client/create-prisma-client.ts';
 import { ClonePool } from '../src/harness/clone-pool.ts';
@@ -19,45 +17,10 @@ import { SchemaPool } from '../src/harness/schema-pool.ts';
 import { PROVIDERS, type ProviderName } from '../src/harness/servers/provider.ts';
 import { quoteIdentifier } from '../src/sql/quote-identifier.ts';
 import { withClient } from '../src/sql/with-client.ts';
+import { measure, type Row, report, SAMPLES, timed } from './support/measure.ts';
 
-const SAMPLES = Number(process.env.BENCH_SAMPLES ?? 50);
 const PROJECT_ROOT = fileURLToPath(new URL('..', import.meta.url));
-
-interface Row {
-  readonly measure: string;
-  readonly samples: number;
-  readonly p50: number;
-  readonly p95: number;
-  readonly note?: string;
-}
-
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? Number.NaN;
-}
-
-/** Runs `sample` SAMPLES times; `sample` returns the milliseconds of the part being measured. */
-async function measure(name: string, sample: () => Promise<number>, note?: string, count = SAMPLES): Promise<Row> {
-  const times: number[] = [];
-  for (let i = 0; i < count; i++) times.push(await sample());
-  times.sort((a, b) => a - b);
-  const row = {
-    measure: name,
-    samples: count,
-    p50: round(percentile(times, 50)),
-    p95: round(percentile(times, 95)),
-    ...(note && { note }),
-  };
-  process.stderr.write(`  ${name}: p50 ${row.p50} ms, p95 ${row.p95} ms\n`);
-  return row;
-}
-
 const round = (ms: number) => Math.round(ms * 100) / 100;
-
-async function timed(work: () => Promise<unknown>): Promise<number> {
-  const started = performance.now();
-  await work();
-  return performance.now() - started;
-}
 
 const urlFor = (adminUrl: string, name: string) =>
   Object.assign(new URL(adminUrl), { pathname: `/${name}` }).toString();
@@ -244,30 +207,15 @@ async function main(): Promise<void> {
     }
   }
 
-  const machine = {
-    cpus: cpus().length,
-    cpu: cpus()[0]?.model,
-    memoryGiB: Math.round(totalmem() / 2 ** 30),
-    node: process.version,
-    provider: process.env.FIXTURES_PROVIDER ?? 'auto',
-  };
   const baseline = rows[0]?.p50 ?? Number.NaN;
   const clone = rows[1]?.p50 ?? Number.NaN;
   const summary = { 'clone vs baseline (p50)': `${round(baseline / clone)}x faster` };
-  console.table(
-    rows.map(({ measure, samples, p50, p95, note }) => ({
-      measure,
-      samples,
-      'p50 ms': p50,
-      'p95 ms': p95,
-      note: note ?? '',
-    })),
-  );
-  console.log(summary, machine);
-  writeFileSync(
-    new URL('results.json', import.meta.url),
-    `${JSON.stringify({ date: new Date().toISOString(), machine, rows, summary }, null, 2)}\n`,
-  );
+  report('Harness (npm run bench)', rows, new URL('results.json', import.meta.url), {
+    date: new Date().toISOString(),
+    provider: process.env.FIXTURES_PROVIDER ?? 'auto',
+    summary,
+  });
+  process.stdout.write(`clone vs baseline (p50): ${summary['clone vs baseline (p50)']}\n`);
 }
 
 await main();
