@@ -1,8 +1,9 @@
 /**
  * The testcontainers provider, against real Docker and the image CI builds
  * from Debian's PostgreSQL (`.ci/build-postgres-image.sh`), or the image of
- * `FIXTURES_POSTGRES_IMAGE`. Without a registry, Ryuk cannot be pulled: run
- * with `TESTCONTAINERS_RYUK_DISABLED=true`, as CI does.
+ * `FIXTURES_POSTGRES_IMAGE`. Without a registry, Ryuk cannot be pulled, so
+ * these tests run without it unless told otherwise: the provider reaps its
+ * own containers (tested below), as it does in CI.
  */
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -22,6 +23,8 @@ import {
   startTestcontainersServer,
   TestcontainersServerError,
 } from '../../src/harness/servers/testcontainers.ts';
+
+process.env.TESTCONTAINERS_RYUK_DISABLED ??= 'true';
 
 const IMAGE = process.env.FIXTURES_POSTGRES_IMAGE || 'ctoprojects/postgres:15-local';
 const EXPECTED_MAJOR = /:(\d+)/.exec(IMAGE)?.[1];
