@@ -89,17 +89,26 @@ function columnArrays(columns: readonly Column[], rows: readonly Record<string, 
   return columns.map((column) => rows.map((row) => asText(row[column.field])));
 }
 
-/** Inserts `rows` (every field of each given) and returns them as stored, in the same order. */
+/**
+ * Inserts `rows` (every field of each given) and returns them as stored, in
+ * the same order; with `returning` false, returns nothing back (parents and
+ * a trait's children, whose callers need only what they built).
+ */
 export async function insertRows<Rec>(
   client: FactoryClient,
   schema: string | undefined,
   table: string,
   fields: readonly string[],
   rows: readonly Record<string, unknown>[],
+  returning = true,
 ): Promise<Rec[]> {
   const columns = await columnsOf(client, schema, table, fields);
-  const returning = columns.map((column) => `${quoteIdentifier(column.name)} AS ${quoteIdentifier(column.field)}`);
-  const sql = `${insertFromArrays(schema, table, columns)}\nRETURNING ${returning.join(', ')}`;
+  if (!returning) {
+    await client.$executeRawUnsafe(insertFromArrays(schema, table, columns), ...columnArrays(columns, rows));
+    return [];
+  }
+  const stored = columns.map((column) => `${quoteIdentifier(column.name)} AS ${quoteIdentifier(column.field)}`);
+  const sql = `${insertFromArrays(schema, table, columns)}\nRETURNING ${stored.join(', ')}`;
   return client.$queryRawUnsafe<Rec[]>(sql, ...columnArrays(columns, rows));
 }
 
