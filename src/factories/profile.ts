@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { threadId } from 'node:worker_threads';
+import { formatTable } from '../text/format-table.ts';
 
 /** Set by the Vitest global setup: workers write their profiles here, and the run prints them merged. */
 const PROFILE_DIR_VARIABLE = 'FIXTURES_PROFILE_DIR';
@@ -77,14 +78,7 @@ export function formatFactoryProfile(profile: readonly FactoryProfileRow[]): str
     row.buildMs.toFixed(1),
     row.insertMs.toFixed(1),
   ]);
-  const widths = header.map((title, column) =>
-    Math.max(title.length, ...lines.map((line) => (line[column] ?? '').length)),
-  );
-  const format = (cells: string[]) =>
-    cells
-      .map((cell, column) => (column === 0 ? cell.padEnd(widths[column] ?? 0) : cell.padStart(widths[column] ?? 0)))
-      .join('  ');
-  return [format(header), ...lines.map(format)].join('\n');
+  return formatTable(header, lines);
 }
 
 /**

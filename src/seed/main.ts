@@ -23,6 +23,7 @@ import {
 } from '../config/database-url.ts';
 import { loadEnvFile } from '../config/env-file.ts';
 import { FactoryError } from '../factories/errors.ts';
+import { formatTable } from '../text/format-table.ts';
 import { type SeedSummary, seedBaseline } from './baseline.ts';
 import { DatabaseNotMigratedError } from './migrated.ts';
 
@@ -46,14 +47,7 @@ function formatSummary(summary: SeedSummary): string {
     String(counts.updated),
     String(counts.found),
   ]);
-  const widths = header.map((title, column) =>
-    Math.max(title.length, ...lines.map((line) => (line[column] ?? '').length)),
-  );
-  const format = (cells: string[]) =>
-    cells
-      .map((cell, column) => (column === 0 ? cell.padEnd(widths[column] ?? 0) : cell.padStart(widths[column] ?? 0)))
-      .join('  ');
-  return `${[format(header), ...lines.map(format)].join('\n')}\n`;
+  return `${formatTable(header, lines)}\n`;
 }
 
 async function main(args: readonly string[]): Promise<number> {
