@@ -3,29 +3,10 @@
  * their parents, whole graphs in a few multi-row statements, and errors that
  * name the factory, the field and the value while leaving the database as it was.
  */
-import {
-  buildAuditLog,
-  buildLearner,
-  buildLearningSession,
-  FactoryError,
-  type PrismaClient,
-} from '@ctoprojects/fixtures';
+import { buildAuditLog, buildLearner, buildLearningSession, FactoryError } from '@ctoprojects/fixtures';
 import { describe, expect, test } from '@ctoprojects/fixtures/vitest';
 import { factoryProfile } from '../../src/factories/profile.ts';
-
-/** Row counts of every table the factories write. */
-async function counts(prisma: PrismaClient): Promise<Record<string, number>> {
-  return {
-    users: await prisma.user.count(),
-    studyMaterials: await prisma.studyMaterial.count(),
-    contentChunks: await prisma.contentChunk.count(),
-    generatedAssets: await prisma.generatedAsset.count(),
-    learningSessions: await prisma.learningSession.count(),
-    interactions: await prisma.interaction.count(),
-    userFeedback: await prisma.userFeedback.count(),
-    progressMetrics: await prisma.progressMetric.count(),
-  };
-}
+import { rowCounts } from '../support/databases.ts';
 
 /** INSERT statements the factories sent while `work` ran (FIXTURES_PROFILE counts them). */
 async function statementsDuring(work: () => Promise<unknown>): Promise<number> {
@@ -60,7 +41,7 @@ describe('build', () => {
     buildLearner();
     db.factories.studyMaterial.withChunks(5).buildList(3);
 
-    expect(Object.values(await counts(db.prisma))).toEqual([0, 0, 0, 0, 0, 0, 0, 0]);
+    expect(Object.values(await rowCounts(db.prisma))).toEqual([0, 0, 0, 0, 0, 0, 0, 0, 0]);
   });
 
   test('derives transient names into the display name and the email', () => {
@@ -136,7 +117,7 @@ describe('create', () => {
   }) => {
     const statements = await statementsDuring(() => db.factories.learner.withSessions(20).createList(3));
 
-    expect(await counts(db.prisma)).toMatchObject({ users: 3, studyMaterials: 3, learningSessions: 60 });
+    expect(await rowCounts(db.prisma)).toMatchObject({ users: 3, studyMaterials: 3, learningSessions: 60 });
     // learners, then materials, then sessions (their materials' owners are the learners: no extra level).
     expect(statements).toBe(3);
   });
@@ -173,7 +154,7 @@ describe('create', () => {
 describe('bad input', () => {
   test('a unique value forced twice names the factory, the field and the value, and writes nothing', async ({ db }) => {
     const taken = await db.factories.learner.create();
-    const before = await counts(db.prisma);
+    const before = await rowCounts(db.prisma);
 
     const error = await db.factories.learner
       .withSessions(2)
@@ -184,7 +165,7 @@ describe('bad input', () => {
     expect(error.message).toBe(
       `learner factory: email ${JSON.stringify(taken.email.toUpperCase())} is already taken in users (unique constraint users_email_lower_key): leave email out to get a unique value, or pass a different one. Nothing was written.`,
     );
-    expect(await counts(db.prisma)).toEqual(before);
+    expect(await rowCounts(db.prisma)).toEqual(before);
   });
 
   test('a relation id that does not exist names the field and the value, and leaves no parent behind', async ({
@@ -197,7 +178,7 @@ describe('bad input', () => {
     expect(error).toBeInstanceOf(FactoryError);
     expect(error.message).toContain(`learningSession factory: learnerId "${missing}" does not exist`);
     expect(error.message).toContain('leave learnerId out and the factory creates one');
-    expect(await counts(db.prisma)).toMatchObject({ users: 0, studyMaterials: 0, learningSessions: 0 });
+    expect(await rowCounts(db.prisma)).toMatchObject({ users: 0, studyMaterials: 0, learningSessions: 0 });
   });
 
   test('a field the model does not have is refused before any database work', async ({ db }) => {
@@ -214,7 +195,7 @@ describe('bad input', () => {
     await expect(db.factories.userFeedback.create({ rating: 9 })).rejects.toThrow(
       /userFeedback factory: the row breaks CHECK constraint user_feedback_rating_check of user_feedback/,
     );
-    expect(await counts(db.prisma)).toMatchObject({ users: 0, generatedAssets: 0, userFeedback: 0 });
+    expect(await rowCounts(db.prisma)).toMatchObject({ users: 0, generatedAssets: 0, userFeedback: 0 });
   });
 
   test('a build-only factory says how to get one that creates', async () => {

@@ -11,7 +11,7 @@ import {
   type PrismaClient,
 } from '@ctoprojects/fixtures';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { migratedDatabase, type TestDatabase } from '../support/databases.ts';
+import { migratedDatabase, rowCounts, type TestDatabase } from '../support/databases.ts';
 
 let database: TestDatabase;
 let prisma: PrismaClient;
@@ -129,21 +129,6 @@ async function buildGraph(): Promise<Graph> {
   return { author, learner, authorsMaterial, learnersMaterial, sessions };
 }
 
-/** The number of rows in every table. */
-async function rowCounts() {
-  return {
-    users: await prisma.user.count(),
-    studyMaterials: await prisma.studyMaterial.count(),
-    contentChunks: await prisma.contentChunk.count(),
-    generatedAssets: await prisma.generatedAsset.count(),
-    learningSessions: await prisma.learningSession.count(),
-    interactions: await prisma.interaction.count(),
-    userFeedback: await prisma.userFeedback.count(),
-    progressMetrics: await prisma.progressMetric.count(),
-    auditLogs: await prisma.auditLog.count(),
-  };
-}
-
 const FULL_GRAPH = {
   users: 2,
   studyMaterials: 2,
@@ -162,7 +147,7 @@ beforeEach(async () => {
   await prisma.$executeRaw`TRUNCATE users, study_materials, content_chunks, generated_assets, learning_sessions,
     interactions, user_feedback, progress_metrics, audit_logs`;
   graph = await buildGraph();
-  expect(await rowCounts()).toEqual(FULL_GRAPH);
+  expect(await rowCounts(prisma)).toEqual(FULL_GRAPH);
 });
 
 // ─── The catalogue ──────────────────────────────────────────────────────────
@@ -258,7 +243,7 @@ describe('deleting a user', () => {
     expect(await prisma.learningSession.count({ where: { learnerId: graph.learner } })).toBe(1);
     expect(await prisma.progressMetric.count({ where: { userId: graph.learner } })).toBe(1);
     expect(await prisma.userFeedback.count({ where: { userId: graph.learner } })).toBe(1);
-    expect(await rowCounts()).toEqual({
+    expect(await rowCounts(prisma)).toEqual({
       users: 1,
       studyMaterials: 1,
       contentChunks: 2,
@@ -304,7 +289,7 @@ describe('deleting a study material', () => {
   it('removes nothing outside its own tree: users, the other material and its rows, and audit rows stay', async () => {
     await prisma.studyMaterial.delete({ where: { id: graph.authorsMaterial.id } });
 
-    expect(await rowCounts()).toEqual({
+    expect(await rowCounts(prisma)).toEqual({
       users: 2,
       studyMaterials: 1,
       contentChunks: 2,
@@ -353,7 +338,7 @@ describe('deleting a content chunk', () => {
       chunkId: null,
       materialId: graph.authorsMaterial.id,
     });
-    expect(await rowCounts()).toEqual({ ...FULL_GRAPH, contentChunks: 3 });
+    expect(await rowCounts(prisma)).toEqual({ ...FULL_GRAPH, contentChunks: 3 });
   });
 });
 
@@ -373,7 +358,7 @@ describe('deleting a generated asset', () => {
     expect(
       await prisma.interaction.findMany({ where: { sessionId: { in: sessionIds }, type: InteractionType.FLIP_CARD } }),
     ).toEqual([expect.objectContaining({ assetId: null }), expect.objectContaining({ assetId: null })]);
-    expect(await rowCounts()).toEqual({ ...FULL_GRAPH, generatedAssets: 3, userFeedback: 2 });
+    expect(await rowCounts(prisma)).toEqual({ ...FULL_GRAPH, generatedAssets: 3, userFeedback: 2 });
   });
 });
 
@@ -382,6 +367,6 @@ describe('deleting a learning session', () => {
     await prisma.learningSession.delete({ where: { id: graph.sessions.learnerOnAuthors } });
 
     expect(await prisma.interaction.count({ where: { sessionId: graph.sessions.learnerOnAuthors } })).toBe(0);
-    expect(await rowCounts()).toEqual({ ...FULL_GRAPH, learningSessions: 3, interactions: 6 });
+    expect(await rowCounts(prisma)).toEqual({ ...FULL_GRAPH, learningSessions: 3, interactions: 6 });
   });
 });

@@ -3,6 +3,7 @@
  * on the run's server, named with the run's prefix and dropped afterwards.
  */
 import { randomBytes } from 'node:crypto';
+import type { PrismaClient } from '@ctoprojects/fixtures';
 import type pg from 'pg';
 import { inject } from 'vitest';
 import { withClient } from '../../src/sql/with-client.ts';
@@ -61,4 +62,19 @@ export function migratedDatabase(): Promise<TestDatabase> {
 /** A fresh database with nothing in it. */
 export function emptyDatabase(): Promise<TestDatabase> {
   return createDatabase(undefined);
+}
+
+/** The number of rows in every table of the data model, through `prisma`. */
+export async function rowCounts(prisma: PrismaClient): Promise<Record<string, number>> {
+  return {
+    users: await prisma.user.count(),
+    studyMaterials: await prisma.studyMaterial.count(),
+    contentChunks: await prisma.contentChunk.count(),
+    generatedAssets: await prisma.generatedAsset.count(),
+    learningSessions: await prisma.learningSession.count(),
+    interactions: await prisma.interaction.count(),
+    userFeedback: await prisma.userFeedback.count(),
+    progressMetrics: await prisma.progressMetric.count(),
+    auditLogs: await prisma.auditLog.count(),
+  };
 }
