@@ -8,37 +8,7 @@ export {
   poolSettings,
 } from './client/create-prisma-client.ts';
 export { ConfigurationError, DatabaseUrlError, redactPasswords } from './config/database-url.ts';
-export {
-  type AuditLogRow,
-  type BuildOptions,
-  buildAdmin,
-  buildAuditLog,
-  buildContentChunk,
-  buildGeneratedAsset,
-  buildInteraction,
-  buildLearner,
-  buildLearningSession,
-  buildProgressMetric,
-  buildStudyMaterial,
-  buildUserFeedback,
-  type ContentChunkRow,
-  type CreateFactoriesOptions,
-  createFactories,
-  type Factories,
-  type FactoryClient,
-  FactoryError,
-  type GeneratedAssetRow,
-  type InteractionRow,
-  type LearningSessionRow,
-  type LearningSessionTransient,
-  type ModelFactory,
-  type ProgressMetricRow,
-  type SessionsOptions,
-  type StudyMaterialRow,
-  type UserFeedbackRow,
-  type UserRow,
-  type UserTransient,
-} from './factories/index.ts';
+export * from './factories/index.ts';
 export type {
   AuditLog,
   ContentChunk,

@@ -1,4 +1,4 @@
-/** The factories' public surface; re-exported by the package root. */
+/** The factories' public surface, re-exported as a whole by the package root: only what users call. */
 export {
   buildAdmin,
   buildAuditLog,
@@ -11,7 +11,6 @@ export {
   buildStudyMaterial,
   buildUserFeedback,
 } from './build.ts';
-export { currentDataScope, DataScope, enterDataScope, seedFor } from './data-scope.ts';
 export { FactoryError } from './errors.ts';
 export { type CreateFactoriesOptions, createFactories, type Factories } from './factories.ts';
 export type { BuildOptions, FactoryClient, ModelFactory } from './model-factory.ts';
@@ -24,4 +23,3 @@ export type { ProgressMetricRow } from './models/progress-metric.ts';
 export type { StudyMaterialRow } from './models/study-material.ts';
 export type { SessionsOptions, UserRow, UserTransient } from './models/user.ts';
 export type { UserFeedbackRow } from './models/user-feedback.ts';
-export { factoryProfile, formatFactoryProfile } from './profile.ts';

@@ -80,6 +80,7 @@ async function settings(url: URL, names: string[]): Promise<Record<string, strin
   }
 }
 
+// Skipped only where no Docker engine answers and FIXTURES_REQUIRE_DOCKER is unset (see skipWithoutDocker above).
 describe.skipIf(skipWithoutDocker)('the testcontainers provider', () => {
   let server: StartedTestcontainersServer;
 
