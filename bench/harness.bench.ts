@@ -38,7 +38,7 @@ async function main(): Promise<void> {
           const name = `bench_${randomBytes(5).toString('hex')}`;
           const elapsed = await timed(async () => {
             await withClient(adminUrl, (client) => client.query(`CREATE DATABASE ${quoteIdentifier(name)}`));
-            const deploy = spawnSync(process.execPath, ['src/cli/prisma.ts', 'migrate', 'deploy'], {
+            const deploy = spawnSync(process.execPath, ['src/cli/main.ts', 'prisma', 'migrate', 'deploy'], {
               cwd: PROJECT_ROOT,
               env: {
                 ...process.env,

@@ -5,13 +5,14 @@
  * writes `.env` when there is none, applies the migrations and seeds the
  * baseline, then prints the URL for psql and Prisma Studio.
  */
-import { spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { redactPasswords } from '../config/database-url.ts';
 import { startLocalPostgres } from '../harness/servers/local-postgres.ts';
+import { runSeedBaseline } from '../seed/main.ts';
 import { quoteIdentifier } from '../sql/quote-identifier.ts';
 import { withClient } from '../sql/with-client.ts';
+import { runPrisma } from './prisma.ts';
 
 const DATA_DIR = resolve(process.env.FIXTURES_DEV_DATA_DIR ?? join('.data', 'postgres'));
 const PORT = Number(process.env.FIXTURES_DEV_PORT ?? 54329);
@@ -19,12 +20,13 @@ const PORT = Number(process.env.FIXTURES_DEV_PORT ?? 54329);
 const PASSWORD = 'postgres';
 const DATABASES = ['ctoprojects', 'ctoprojects_shadow'];
 
-function run(script: string, env: NodeJS.ProcessEnv): void {
-  const result = spawnSync('npm', ['run', '--silent', script], { stdio: 'inherit', env });
-  if (result.status !== 0) throw new Error(`npm run ${script} failed (exit ${result.status}); its output is above.`);
+async function run(command: string, step: Promise<number>): Promise<void> {
+  const code = await step;
+  if (code !== 0) throw new Error(`${command} failed (exit ${code}); its output is above.`);
 }
 
-async function up(): Promise<void> {
+/** `ctoprojects-fixtures db:up`. */
+export async function databaseUp(): Promise<void> {
   const server = await startLocalPostgres({ dataDir: DATA_DIR, port: PORT, password: PASSWORD });
   await withClient(server.url.toString(), async (admin) => {
     for (const name of DATABASES) {
@@ -38,14 +40,14 @@ async function up(): Promise<void> {
     copyFileSync('.env.example', '.env');
     process.stdout.write('Wrote .env from .env.example.\n');
   }
-  const env = {
-    ...process.env,
+  // This process's environment is what the migration and the seed read: the server just started wins over .env.
+  Object.assign(process.env, {
     DATABASE_URL: url('ctoprojects'),
     DIRECT_DATABASE_URL: url('ctoprojects'),
     SHADOW_DATABASE_URL: url('ctoprojects_shadow'),
-  };
-  run('prisma:migrate:deploy', env);
-  run('db:seed', env);
+  });
+  await run('prisma migrate deploy', runPrisma(['migrate', 'deploy']));
+  await run('seed:baseline', runSeedBaseline([]));
   const configured = readFileSync('.env', 'utf8').includes(`:${PORT}/ctoprojects`);
   process.stdout.write(
     `\nPostgreSQL ${server.version} is running on 127.0.0.1:${PORT} (data in ${DATA_DIR}).\n` +
@@ -57,7 +59,8 @@ async function up(): Promise<void> {
   );
 }
 
-async function down(): Promise<void> {
+/** `ctoprojects-fixtures db:down`. */
+export async function databaseDown(): Promise<void> {
   if (!existsSync(join(DATA_DIR, 'postmaster.pid'))) {
     process.stdout.write('The development database is not running.\n');
     return;
@@ -66,16 +69,4 @@ async function down(): Promise<void> {
   const server = await startLocalPostgres({ dataDir: DATA_DIR, port: PORT, password: PASSWORD });
   await server.stop();
   process.stdout.write(`Stopped the development database; its data stays in ${DATA_DIR}.\n`);
-}
-
-const command = process.argv[2];
-const task = command === 'up' ? up : command === 'down' ? down : undefined;
-if (!task) {
-  process.stderr.write('Usage: node src/cli/dev-database.ts up|down (npm run db:up / npm run db:down)\n');
-  process.exitCode = 2;
-} else {
-  task().catch((error: unknown) => {
-    process.stderr.write(`Error: ${redactPasswords((error as Error).message)}\n`);
-    process.exitCode = 1;
-  });
 }

@@ -1,20 +1,20 @@
 /**
- * `npm run prisma:*` and `db:*` go through here: the real Prisma CLI, with two
- * things settled first.
+ * `ctoprojects-fixtures prisma …`, and so every `npm run prisma:*` and `db:*`
+ * of this repository: the real Prisma CLI on this package's schema and
+ * migrations, wherever it is run from, with three things settled first.
  *
- * 1. The schema engine. Prisma's CLI downloads a native engine before most
- *    commands; where none is installed (offline CI, firewalled networks) we
- *    point `PRISMA_SCHEMA_ENGINE_BINARY` at our WebAssembly engine instead.
- *    An engine you chose yourself, or a native one already installed, wins.
- * 2. The connection strings. A command that needs a database and has no URL,
+ * 1. The configuration: the package's own (`--config`), so the consumer's
+ *    working directory needs no prisma.config.ts and paths in arguments stay
+ *    relative to it.
+ * 2. The schema engine: the offline one where no native engine is installed
+ *    (src/config/schema-engine-choice.ts).
+ * 3. The connection strings. A command that needs a database and has no URL,
  *    or any malformed URL, stops here with one line naming the variable.
  */
 import { spawn } from 'node:child_process';
-import { readdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { constants as osConstants } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { delimiter, dirname, join } from 'node:path';
 import {
   ConfigurationError,
   migrationDatabaseUrl,
@@ -22,9 +22,10 @@ import {
   requireMigrationDatabaseUrl,
 } from '../config/database-url.ts';
 import { loadEnvFile } from '../config/env-file.ts';
+import { schemaEngineBinary } from '../config/schema-engine-choice.ts';
+import { packageModule, RUNNING_FROM_SOURCE } from '../package-files.ts';
 
 const require = createRequire(import.meta.url);
-const OFFLINE_ENGINE = fileURLToPath(new URL('../schema-engine/main.ts', import.meta.url));
 
 /** `migrate dev`, `db push`…: the commands that talk to a database. */
 const NEEDS_DATABASE = new Set([
@@ -39,28 +40,6 @@ const NEEDS_DATABASE = new Set([
   'studio',
 ]);
 
-/** The native engine Prisma installs next to `@prisma/engines`, if any. */
-export function nativeSchemaEngine(): string | undefined {
-  const enginesDir = dirname(require.resolve('@prisma/engines/package.json'));
-  const binary = readdirSync(enginesDir).find((name) => name.startsWith('schema-engine-'));
-  return binary ? join(enginesDir, binary) : undefined;
-}
-
-/** Which engine the CLI should run, by `FIXTURES_SCHEMA_ENGINE` (`auto` | `native` | `wasm`). */
-export function schemaEngineBinary(env: NodeJS.ProcessEnv): string | undefined {
-  if (env.PRISMA_SCHEMA_ENGINE_BINARY) return env.PRISMA_SCHEMA_ENGINE_BINARY;
-  const choice = env.FIXTURES_SCHEMA_ENGINE ?? 'auto';
-  if (choice === 'wasm') return OFFLINE_ENGINE;
-  if (choice === 'native') return undefined; // let Prisma find or download its own
-  if (choice !== 'auto') {
-    throw new ConfigurationError(
-      'FIXTURES_SCHEMA_ENGINE',
-      `FIXTURES_SCHEMA_ENGINE is "${choice}": use auto, native or wasm.`,
-    );
-  }
-  return nativeSchemaEngine() ? undefined : OFFLINE_ENGINE;
-}
-
 /** Checks the connection strings for `args`; throws a {@link ConfigurationError} when they will not do. */
 export function checkConnectionStrings(args: readonly string[], env: NodeJS.ProcessEnv): void {
   optionalDatabaseUrl(env, 'SHADOW_DATABASE_URL');
@@ -71,16 +50,31 @@ export function checkConnectionStrings(args: readonly string[], env: NodeJS.Proc
 
 /**
  * Prisma 7's `migrate dev` and `migrate reset` no longer generate the client;
- * the data layer we replace promised they would, so we run `generate` after them.
+ * the data layer we replace promised they would, so in this repository we run
+ * `generate` after them. An installed package ships its client built.
  */
 function generatesClientAfter(args: readonly string[]): boolean {
-  return args[0] === 'migrate' && (args[1] === 'dev' || args[1] === 'reset') && !args.includes('--help');
+  return (
+    RUNNING_FROM_SOURCE &&
+    args[0] === 'migrate' &&
+    (args[1] === 'dev' || args[1] === 'reset') &&
+    !args.includes('--help')
+  );
+}
+
+/** The commands that take no `--config`: the CLI's own version and help. */
+const NO_CONFIG = new Set([undefined, 'version', '--version', '-v', 'help', '--help', '-h']);
+
+/** `args` with the package's configuration, unless the caller chose one. */
+export function withPackageConfig(args: readonly string[]): readonly string[] {
+  if (NO_CONFIG.has(args[0]) || args.some((arg) => arg === '--config' || arg.startsWith('--config='))) return args;
+  return [...args, '--config', packageModule('cli/prisma.config')];
 }
 
 /** Runs the real Prisma CLI; Ctrl-C and SIGTERM reach it (and so its engine), so it can clean up. */
 function runPrismaCli(args: readonly string[], env: NodeJS.ProcessEnv): Promise<number> {
   const prismaCli = join(dirname(require.resolve('prisma/package.json')), 'build', 'index.js');
-  const child = spawn(process.execPath, [prismaCli, ...args], { stdio: 'inherit', env });
+  const child = spawn(process.execPath, [prismaCli, ...withPackageConfig(args)], { stdio: 'inherit', env });
   const forward = (signal: NodeJS.Signals) => child.kill(signal);
   process.on('SIGINT', forward).on('SIGTERM', forward);
   return new Promise((resolve, reject) => {
@@ -92,7 +86,8 @@ function runPrismaCli(args: readonly string[], env: NodeJS.ProcessEnv): Promise<
   });
 }
 
-async function main(args: string[]): Promise<number> {
+/** `ctoprojects-fixtures prisma …args`; resolves to the exit code. */
+export async function runPrisma(args: readonly string[]): Promise<number> {
   try {
     loadEnvFile();
     checkConnectionStrings(args, process.env);
@@ -101,6 +96,8 @@ async function main(args: string[]): Promise<number> {
       ...process.env,
       ...(engine && { PRISMA_SCHEMA_ENGINE_BINARY: engine }),
       PRISMA_HIDE_UPDATE_MESSAGE: '1',
+      // The offline engine and the seed run on `node` from PATH: the one running this command comes first.
+      PATH: [dirname(process.execPath), process.env.PATH].filter(Boolean).join(delimiter),
     };
     const code = await runPrismaCli(args, env);
     if (code !== 0 || !generatesClientAfter(args)) return code;
@@ -110,8 +107,4 @@ async function main(args: string[]): Promise<number> {
     process.stderr.write(`Error: ${error.message}\n`);
     return 1;
   }
-}
-
-if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  process.exitCode = await main(process.argv.slice(2));
 }

@@ -4,8 +4,8 @@
  * runner can hand it to its workers (`FIXTURES_HARNESS` in the environment, or
  * Vitest's `provide`).
  */
-import { fileURLToPath } from 'node:url';
 import { ConfigurationError, redactPasswords } from '../config/database-url.ts';
+import { MIGRATIONS_DIR, SCHEMA_PATH } from '../package-files.ts';
 import { findKept, reapAbandonedDatabases } from './reaper.ts';
 import { type ProviderName, startServer } from './servers/provider.ts';
 import { ensureTemplate, type TemplateSource } from './template.ts';
@@ -29,8 +29,8 @@ export interface RunSetup {
 
 /** This package's own data model. */
 export const DATA_MODEL: TemplateSource = {
-  migrationsDir: fileURLToPath(new URL('../../prisma/migrations', import.meta.url)),
-  schemaPath: fileURLToPath(new URL('../../prisma/schema.prisma', import.meta.url)),
+  migrationsDir: MIGRATIONS_DIR,
+  schemaPath: SCHEMA_PATH,
 };
 
 /** Starts the run's server and builds (or finds) its template; `teardown` stops what was started. */

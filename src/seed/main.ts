@@ -10,7 +10,6 @@
  * Exit codes: 0 seeded; 1 the database refused the seed; 2 refused to run
  * (a remote host, a malformed URL); 3 the database is not migrated.
  */
-import { spawnSync } from 'node:child_process';
 import { isIPv4, isIPv6 } from 'node:net';
 import createDebug from 'debug';
 import { createPrismaClient } from '../client/create-prisma-client.ts';
@@ -50,15 +49,16 @@ function formatSummary(summary: SeedSummary): string {
   return `${formatTable(header, lines)}\n`;
 }
 
-async function main(args: readonly string[]): Promise<number> {
+async function seed(args: readonly string[]): Promise<number> {
   loadEnvFile();
   if (!migrationDatabaseUrl(process.env)) {
     // No database configured: the local development server, started (or found running) by db:up, which seeds it.
     process.stdout.write(
       'Neither DIRECT_DATABASE_URL nor DATABASE_URL is set: seeding the local development database (npm run db:up).\n',
     );
-    const up = spawnSync('npm', ['run', '--silent', 'db:up'], { stdio: 'inherit' });
-    return up.status ?? EXIT.failed;
+    const { databaseUp } = await import('../cli/dev-database.ts');
+    await databaseUp();
+    return EXIT.seeded;
   }
   const { variable, url } = requireMigrationDatabaseUrl(process.env, 'seed:baseline');
   const allowRemote = args.includes('--allow-remote') || process.env.FIXTURES_SEED_ALLOW_REMOTE === '1';
@@ -85,28 +85,28 @@ async function main(args: readonly string[]): Promise<number> {
   }
 }
 
-main(process.argv.slice(2)).then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (error: unknown) => {
+/** `ctoprojects-fixtures seed:baseline [--allow-remote]`; resolves to the exit code (see the top of this file). */
+export async function runSeedBaseline(args: readonly string[]): Promise<number> {
+  try {
+    return await seed(args);
+  } catch (error) {
     const message = redactPasswords(String((error as Error).message ?? error));
     if (error instanceof ConfigurationError) {
       process.stderr.write(`Error: ${message}\n`);
-      process.exitCode = EXIT.refused;
-    } else if (error instanceof DatabaseNotMigratedError) {
-      process.stderr.write(`Error: seeding the baseline: ${message}\n`);
-      process.exitCode = EXIT.notMigrated;
-    } else {
-      // The database's own message on one line; DEBUG=fixtures:seed shows the stack.
-      debugSeed('%s', redactPasswords(String((error as Error).stack)));
-      process.stderr.write(
-        `Error: seeding the baseline failed, and was rolled back: ${message}\n` +
-          (error instanceof FactoryError
-            ? ''
-            : 'Hint: run npm run prisma:migrate:deploy first if the tables are missing.\n'),
-      );
-      process.exitCode = EXIT.failed;
+      return EXIT.refused;
     }
-  },
-);
+    if (error instanceof DatabaseNotMigratedError) {
+      process.stderr.write(`Error: seeding the baseline: ${message}\n`);
+      return EXIT.notMigrated;
+    }
+    // The database's own message on one line; DEBUG=fixtures:seed shows the stack.
+    debugSeed('%s', redactPasswords(String((error as Error).stack)));
+    process.stderr.write(
+      `Error: seeding the baseline failed, and was rolled back: ${message}\n` +
+        (error instanceof FactoryError
+          ? ''
+          : 'Hint: run npm run prisma:migrate:deploy first if the tables are missing.\n'),
+    );
+    return EXIT.failed;
+  }
+}

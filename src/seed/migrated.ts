@@ -3,11 +3,9 @@
  * the schema no longer means: check first, and say which command fixes it.
  */
 import { readdirSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import type { PrismaClient } from '../generated/prisma/client.ts';
+import { MIGRATIONS_DIR } from '../package-files.ts';
 import { quoteIdentifier } from '../sql/quote-identifier.ts';
-
-const MIGRATIONS_DIR = fileURLToPath(new URL('../../prisma/migrations', import.meta.url));
 
 export class DatabaseNotMigratedError extends Error {
   override readonly name = 'DatabaseNotMigratedError';

@@ -13,7 +13,7 @@ import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DATA_TABLES, emptyDatabase, query, type TestDatabase } from '../support/databases.ts';
-import { PROJECT_ROOT, runPrisma } from '../support/run-cli.ts';
+import { runPrisma } from '../support/run-cli.ts';
 import { type ScratchProject, scratchProject } from '../support/scratch-project.ts';
 
 async function pollForPage(url: string, timeoutMs: number): Promise<string> {
@@ -192,7 +192,7 @@ describe('the Prisma CLI, offline', () => {
     const port = 40_000 + Math.floor(Math.random() * 20_000);
     const studio = spawn(
       process.execPath,
-      [join(PROJECT_ROOT, 'src/cli/prisma.ts'), 'studio', '--port', String(port), '--browser', 'none'],
+      [join(project.dir, 'src/cli/main.ts'), 'prisma', 'studio', '--port', String(port), '--browser', 'none'],
       { cwd: project.dir, env: { ...process.env, FIXTURES_ENV_FILE: 'none', DATABASE_URL: database.url } },
     );
     try {

@@ -3,6 +3,7 @@
  * returns what they printed: the tests read the text users see.
  */
 import { spawn } from 'node:child_process';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const PROJECT_ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -30,9 +31,12 @@ export interface RunOptions {
   readonly timeoutMs?: number;
 }
 
-/** `node src/cli/prisma.ts …args`: the command behind every `npm run prisma:*`. */
+/**
+ * `node src/cli/main.ts prisma …args`: the command behind every `npm run prisma:*`. With a `cwd` that is a
+ * scratch copy of the project, that copy's own command, which works on the copy's schema and migrations.
+ */
 export function runPrisma(args: string[], options: RunOptions = {}): Promise<CliResult> {
-  return runNode([`${PROJECT_ROOT}src/cli/prisma.ts`, ...args], options);
+  return runNode([join(options.cwd ?? PROJECT_ROOT, 'src', 'cli', 'main.ts'), 'prisma', ...args], options);
 }
 
 export function runNode(args: string[], options: RunOptions = {}): Promise<CliResult> {

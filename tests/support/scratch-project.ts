@@ -1,7 +1,8 @@
 /**
- * A throwaway copy of the project's Prisma files in a temporary directory, for
- * commands that write (a new migration, a formatted schema, a generated
- * client) without touching the real ones.
+ * A throwaway copy of the project's Prisma files and sources in a temporary
+ * directory, for commands that write (a new migration, a formatted schema, a
+ * generated client) without touching the real ones. Its own `src/cli/main.ts`
+ * works on its own `prisma/`, as the package's command works on the package's.
  */
 import { cp, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -20,7 +21,8 @@ export interface ScratchProject {
 export async function scratchProject(): Promise<ScratchProject> {
   const dir = await mkdtemp(join(tmpdir(), 'fixtures-project-'));
   await cp(join(PROJECT_ROOT, 'prisma'), join(dir, 'prisma'), { recursive: true });
-  await cp(join(PROJECT_ROOT, 'src', 'config'), join(dir, 'src', 'config'), { recursive: true });
+  const generated = join(PROJECT_ROOT, 'src', 'generated');
+  await cp(join(PROJECT_ROOT, 'src'), join(dir, 'src'), { recursive: true, filter: (path) => path !== generated });
   await cp(join(PROJECT_ROOT, 'prisma.config.ts'), join(dir, 'prisma.config.ts'));
   await cp(join(PROJECT_ROOT, 'package.json'), join(dir, 'package.json'));
   await symlink(join(PROJECT_ROOT, 'node_modules'), join(dir, 'node_modules'));
