@@ -1,6 +1,11 @@
+import { defaultServerConditions } from 'vite';
 import { defineConfig } from 'vitest/config';
 
+/** The package's own name resolves to src/ here (package.json "exports"); a consumer gets dist/. */
+const SOURCE_CONDITION = 'ctoprojects-fixtures-source';
+
 export default defineConfig({
+  ssr: { resolve: { conditions: [SOURCE_CONDITION, ...defaultServerConditions] } },
   test: {
     include: ['tests/**/*.test.ts', 'examples/**/*.test.ts'],
     globalSetup: ['tests/support/global-setup.ts'],

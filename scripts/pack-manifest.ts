@@ -1,0 +1,29 @@
+/**
+ * `prepack` / `postpack`: the packed package.json carries no `scripts`.
+ *
+ * This repository's scripts are for its own development, and one of them,
+ * `prepare` (which generates the Prisma Client after `npm ci` here), counts
+ * as an install script to npm: npm 11 holds back install scripts of
+ * dependencies and warns about each. A consumer's install must need none and
+ * warn about none, so the manifest is packed without them and restored after.
+ * (The same trick as `pinst`, for every script rather than `postinstall` alone.)
+ *
+ *   node scripts/pack-manifest.ts strip|restore
+ */
+import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+const MANIFEST = fileURLToPath(new URL('../package.json', import.meta.url));
+const KEPT = `${MANIFEST}.unpacked`;
+
+const action = process.argv[2];
+if (action === 'strip') {
+  if (!existsSync(KEPT)) renameSync(MANIFEST, KEPT); // a pack that died half-way left it: keep the original
+  const { scripts: _scripts, devDependencies: _devDependencies, ...manifest } = JSON.parse(readFileSync(KEPT, 'utf8'));
+  writeFileSync(MANIFEST, `${JSON.stringify(manifest, null, 2)}\n`);
+} else if (action === 'restore') {
+  if (existsSync(KEPT)) renameSync(KEPT, MANIFEST);
+} else {
+  process.stderr.write('Usage: node scripts/pack-manifest.ts strip|restore\n');
+  process.exitCode = 2;
+}
