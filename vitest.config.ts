@@ -8,6 +8,8 @@ export default defineConfig({
   ssr: { resolve: { conditions: [SOURCE_CONDITION, ...defaultServerConditions] } },
   test: {
     include: ['tests/**/*.test.ts', 'examples/**/*.test.ts'],
+    // Another project's files, which tests/package/consumer.test.ts runs from outside this repository.
+    exclude: ['tests/package/consumer/**'],
     globalSetup: ['tests/support/global-setup.ts'],
     reporters: ['default', './tests/support/summary-reporter.ts'],
     // The CLI tests run the real Prisma CLI, which takes a few seconds a command.
