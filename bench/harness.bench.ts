@@ -2,8 +2,9 @@
  * `npm run bench`: what isolation costs, measured side by side in one process
  * on one server. Prints a table and writes bench/results.json.
  *
- * BENCH_SAMPLES (default 50) sets the samples per row; FIXTURES_PROVIDER picks
- * the server for the hand-out and reset rows, as in the test suite.
+ * BENCH_SAMPLES (default 50) sets the samples per row (at most 10 for the
+ * exit delay); FIXTURES_PROVIDER picks the server for the hand-out, reset and
+ * exit-delay rows, as in the test suite.
  */
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -17,6 +18,7 @@ import { SchemaPool } from '../src/harness/schema-pool.ts';
 import { PROVIDERS, type ProviderName } from '../src/harness/servers/provider.ts';
 import { quoteIdentifier } from '../src/sql/quote-identifier.ts';
 import { withClient } from '../src/sql/with-client.ts';
+import { exitDelay } from './support/exit-delay.ts';
 import { measure, type Row, report, SAMPLES, timed } from './support/measure.ts';
 
 const PROJECT_ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -206,6 +208,16 @@ async function main(): Promise<void> {
       });
     }
   }
+
+  rows.push(
+    await measure(
+      'exit delay: withDatabase resolved to process exit',
+      () => exitDelay(),
+      'a script on its own server: the server stop included',
+      // Each sample starts a server and builds a template: a few say enough.
+      Math.min(SAMPLES, 10),
+    ),
+  );
 
   const baseline = rows[0]?.p50 ?? Number.NaN;
   const clone = rows[1]?.p50 ?? Number.NaN;

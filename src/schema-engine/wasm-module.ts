@@ -43,11 +43,45 @@ async function instantiate(): Promise<SchemaEngineGlue> {
   const require = createRequire(import.meta.url);
   const wasmPath = require.resolve('@prisma/schema-engine-wasm').replace(/schema_engine\.js$/, 'schema_engine_bg.wasm');
   const { instance } = await WebAssembly.instantiate(await readFile(wasmPath), {
-    './schema_engine_bg.js': glue,
+    './schema_engine_bg.js': withUnrefTimers(glue),
   });
   glue.__wbg_set_wasm(instance.exports);
   (instance.exports as { __wbindgen_start?: () => void }).__wbindgen_start?.();
   return glue;
+}
+
+/**
+ * The glue's imports, with every timer the engine sets unref'd.
+ *
+ * Why: the engine races its migration advisory lock against a 10 s timeout
+ * (`pg_advisory_lock(72707369)`, "Timeout: 10000ms") and never clears the
+ * timer once it holds the lock: the glue imports no `clearTimeout`. So every
+ * migration left a 10 s timer behind, which kept a finished process alive,
+ * and postponed its `beforeExit` teardown, for up to 10 s.
+ *
+ * Why it is safe: an unref'd timer still fires while anything else holds the
+ * event loop, and while the engine waits on its timer something does: the
+ * lock query in flight, on a socket of the session's pg pool, which stays
+ * ref'd until the session closes. A process cannot end in the middle of an
+ * engine request; only a timer whose race is over stops holding it.
+ * (exit-at-once.test.ts holds the lock past 10 s: the migration still fails
+ * with the engine's timeout error, once the lock query returns, as before.)
+ *
+ * The import is found by its prefix: its suffix is a hash that changes with
+ * each engine build.
+ */
+function withUnrefTimers(module: SchemaEngineGlue): Record<string, unknown> {
+  const imports: Record<string, unknown> = { ...module };
+  for (const [name, value] of Object.entries(module)) {
+    if (!name.startsWith('__wbg_setTimeout_') || typeof value !== 'function') continue;
+    const setTimer = value as (...args: unknown[]) => unknown;
+    imports[name] = (...args: unknown[]) => {
+      const timer = setTimer(...args);
+      (timer as { unref?: () => void } | undefined)?.unref?.();
+      return timer;
+    };
+  }
+  return imports;
 }
 
 /** The git hash of the engine build, e.g. `0edf323e…`; the CLI prints it for `--version`. */

