@@ -1,7 +1,7 @@
 /**
  * `@ctoprojects/fixtures`: the CTOProjects data model and what test suites need of it.
  */
-import './node-version.ts';
+import './require-node.ts';
 
 // The data layer (the client, its types, the URL helpers), then what test suites add to it.
 export * from './client/index.ts';

@@ -6,7 +6,7 @@
  * Only the Node.js check is imported statically: a command loads what it
  * runs, so `--help` and an old Node.js answer at once.
  */
-import '../node-version.ts';
+import { nodeVersionProblem } from '../node-version.ts';
 
 const USAGE = `Usage: ctoprojects-fixtures <command> [arguments]
 
@@ -60,4 +60,10 @@ export async function main(argv: readonly string[]): Promise<number> {
   }
 }
 
-process.exitCode = await main(process.argv.slice(2));
+const problem = nodeVersionProblem();
+if (problem) {
+  process.stderr.write(`Error: ${problem}\n`);
+  process.exitCode = 1;
+} else {
+  process.exitCode = await main(process.argv.slice(2));
+}

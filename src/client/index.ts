@@ -10,7 +10,7 @@
  * const prisma = createPrismaClient(); // DATABASE_URL
  * const learners = await prisma.user.findMany({ where: { role: 'LEARNER' } });
  */
-import '../node-version.ts';
+import '../require-node.ts';
 
 export { ConfigurationError, DatabaseUrlError, redactPasswords } from '../config/database-url.ts';
 export type {

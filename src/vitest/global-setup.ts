@@ -6,7 +6,7 @@
  * @example
  * export default defineConfig({ test: { globalSetup: ['@ctoprojects/fixtures/vitest/global-setup'] } });
  */
-import '../node-version.ts';
+import '../require-node.ts';
 import type { TestProject } from 'vitest/node';
 import { collectRunProfile } from '../factories/profile.ts';
 import { RUN_SETUP_VARIABLE, type RunSetup, setUpRun } from '../harness/run-setup.ts';

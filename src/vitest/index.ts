@@ -15,7 +15,7 @@
  * // Per file: a schema of its own instead of a database (servers without CREATE DATABASE).
  * const schemaTest = test.override({ dbIsolation: 'schema' });
  */
-import '../node-version.ts';
+import '../require-node.ts';
 import { test as baseTest } from 'vitest';
 import { enterDataScope } from '../factories/data-scope.ts';
 import { flushProfile } from '../factories/profile.ts';

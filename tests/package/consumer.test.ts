@@ -20,6 +20,8 @@ import { PROJECT_ROOT } from '../support/run-cli.ts';
 
 const CONSUMER_TEMPLATE = fileURLToPath(new URL('./consumer/', import.meta.url));
 const INSTALL_TIMEOUT_MS = 600_000;
+/** The newest Node.js the package refuses (package.json "engines": >=22.12.0). */
+const BELOW_FLOOR = '22.11.0';
 
 interface Result {
   readonly code: number | null;
@@ -192,6 +194,23 @@ describe.skipIf(process.env.FIXTURES_PACKAGE_TESTS === 'skip')(
         expect(users[0]?.n).toBe(2);
       });
     });
+
+    it(
+      'on a Node.js below the floor, says in one line which Node.js it needs',
+      async () => {
+        const node = await nodeBinary(BELOW_FLOOR);
+        const expected = `@ctoprojects/fixtures needs Node.js 22.12 or newer; this is Node.js ${BELOW_FLOOR}`;
+        const bin = join(consumer, 'node_modules', '.bin', 'ctoprojects-fixtures');
+        const command = await run(bin, ['--help'], consumer, consumerEnv(node));
+        expect(command.code).toBe(1);
+        expect(command.output.trim().split('\n')).toEqual([expect.stringContaining(expected)]);
+        const script = "await import('@ctoprojects/fixtures')";
+        const library = await run(node, ['--input-type=module', '-e', script], consumer, consumerEnv(node));
+        expect(library.code).not.toBe(0);
+        expect(library.output).toContain(expected);
+      },
+      INSTALL_TIMEOUT_MS,
+    );
 
     it(
       'runs the same Vitest suite from an npm workspace',
