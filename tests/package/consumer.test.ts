@@ -183,6 +183,9 @@ describe.skipIf(process.env.FIXTURES_PACKAGE_TESTS === 'skip')(
         const deploy = await run(bin, ['prisma', 'migrate', 'deploy'], consumer, env);
         expect(deploy.code, deploy.output).toBe(0);
         expect(deploy.output).toContain('All migrations have been successfully applied.');
+        const status = await run(bin, ['prisma', 'migrate', 'status'], consumer, env);
+        expect(status.code, status.output).toBe(0);
+        expect(status.output).toContain('Database schema is up to date!');
 
         const first = await run(bin, ['seed:baseline'], consumer, env);
         expect(first.code, first.output).toBe(0);
