@@ -32,6 +32,7 @@ export interface Factories {
   readonly auditLog: AuditLogFactory;
 }
 
+/** Options of `createFactories`. */
 export interface CreateFactoriesOptions {
   /**
    * The seed every value derives from. By default the current test's (the

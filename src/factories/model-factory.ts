@@ -64,6 +64,7 @@ export interface FactoryBinding {
   readonly sibling: (name: string) => FactoryState<{ id: string }, { id: string }, object>;
 }
 
+/** Options of `build`, `create` and their list forms. */
 export interface BuildOptions<Transient> {
   /** Values the factory uses to derive others but does not store (e.g. `firstName` for the email). */
   readonly transient?: Partial<Transient>;
@@ -78,6 +79,10 @@ export interface FactoryState<Row, Rec, Transient> {
   readonly afterInsert: readonly AfterInsert<Rec>[];
 }
 
+/**
+ * One model's factory: `build*` makes plain rows, `create*` inserts them with
+ * their missing parents; `params()`, `transient()` and traits return copies.
+ */
 export class ModelFactory<Row extends { id: string }, Rec extends { id: string }, Transient = object> {
   /** The factory's name in messages and in the profile: `learner`, `studyMaterial`, … */
   readonly name: string;

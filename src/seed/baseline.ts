@@ -26,6 +26,7 @@ export const BASELINE_IDS = {
   auditLog: '00000000-0000-4000-8000-000000000801',
 } as const;
 
+/** Emails of the baseline's admin and learner, for tests that start from the baseline. */
 export const BASELINE_EMAILS = { admin: 'admin@ctoprojects.dev', learner: 'learner@ctoprojects.dev' } as const;
 
 /** The seed the factories derive the baseline's unstated values from: fixed, like everything else in it. */
@@ -190,6 +191,7 @@ function baselineSteps(factories: Factories): Step[] {
   ];
 }
 
+/** Options of `seedBaseline`. */
 export interface SeedBaselineOptions {
   /** Called after each table, for progress on a terminal. */
   readonly onTable?: (table: string, counts: SeedSummary[string]) => void;
