@@ -3,13 +3,17 @@
  */
 import './require-node.ts';
 
-// The data layer (the client, its types, the URL helpers), then what test suites add to it.
+// The data layer (the client, its types, the URL helpers and their errors) and the factories:
+// each of the two modules is itself a list of named exports, only what users call.
 export * from './client/index.ts';
 export * from './factories/index.ts';
+export { MigrationError } from './harness/apply-migrations.ts';
+export { LeftoverConnectionsError } from './harness/leftover-connections.ts';
+export { LocalPostgresError } from './harness/servers/local-postgres.ts';
+export { TemplateBuildError } from './harness/template.ts';
 export {
   type DatabaseContext,
   type Isolation,
-  LeftoverConnectionsError,
   type WithDatabaseOptions,
   withDatabase,
 } from './harness/with-database.ts';

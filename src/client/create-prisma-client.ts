@@ -10,6 +10,7 @@ import { PrismaClient } from '../generated/prisma/client.ts';
 /** Prisma's own defaults for the flags, kept so that a URL means what it meant before. */
 const DEFAULT_POOL_TIMEOUT_SECONDS = 10;
 
+/** What `poolSettings` reads from a `DATABASE_URL`-style string. */
 export interface PoolSettings {
   /** `pg.Pool` settings: the URL without Prisma's flags, `max` from `connection_limit`, the wait from `pool_timeout`. */
   readonly pool: pg.PoolConfig;
@@ -48,6 +49,7 @@ export function poolSettings(variable: string, value: string | undefined): PoolS
   };
 }
 
+/** Options of `createPrismaClient`. */
 export interface CreatePrismaClientOptions {
   /** The connection string; `process.env.DATABASE_URL` by default. */
   readonly url?: string;

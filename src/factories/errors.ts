@@ -7,6 +7,7 @@
 import { redactPasswords } from '../config/database-url.ts';
 import { Prisma } from '../generated/prisma/client.ts';
 
+/** A factory was given a field or value it cannot build, or the database refused its rows (rolled back). */
 export class FactoryError extends Error {
   override readonly name = 'FactoryError';
   /** The factory that raised it: `learner`, `learningSession`, … */

@@ -7,8 +7,8 @@
 import { Factory } from 'fishery';
 import { schemaOfClient } from '../client/create-prisma-client.ts';
 import { currentDataScope, DataScope } from './data-scope.ts';
-import type { FactoryBinding, FactoryClient, ModelDefinition, ModelFactory } from './model-factory.ts';
-import { AuditLogFactory, type AuditLogRow, auditLogDefinition } from './models/audit-log.ts';
+import type { FactoryBinding, FactoryClient, FactoryState, ModelDefinition, ModelFactory } from './model-factory.ts';
+import { AuditLogFactory, auditLogDefinition } from './models/audit-log.ts';
 import { ContentChunkFactory, contentChunkDefinition } from './models/content-chunk.ts';
 import { GeneratedAssetFactory, generatedAssetDefinition } from './models/generated-asset.ts';
 import { InteractionFactory, interactionDefinition } from './models/interaction.ts';
@@ -32,6 +32,7 @@ export interface Factories {
   readonly auditLog: AuditLogFactory;
 }
 
+/** Options of `createFactories`. */
 export interface CreateFactoriesOptions {
   /**
    * The seed every value derives from. By default the current test's (the
@@ -70,15 +71,30 @@ function fisheryFor<Row, Rec, Transient>(
   return factory;
 }
 
-function makeFactories(scope: DataScope, client: FactoryClient | undefined, schema?: string): Factories {
+/** Each factory's state, by the name `Factories` gives the factory: what the package's own writes work on. */
+export type FactoryStates = { readonly [Name in keyof Factories]: FactoryStateOf<Factories[Name]> };
+
+type FactoryStateOf<F> =
+  F extends ModelFactory<infer Row, infer Rec, infer Transient> ? FactoryState<Row, Rec, Transient> : never;
+
+/** A set of factories and their states: the factories for users, the states for the baseline seed's upsert. */
+export interface FactorySet {
+  readonly factories: Factories;
+  readonly states: FactoryStates;
+}
+
+function makeFactorySet(scope: DataScope, client: FactoryClient | undefined, schema?: string): FactorySet {
   const binding: FactoryBinding = {
     scope,
     client,
     schema,
     sibling: (name) =>
-      factories[name as keyof Factories] as unknown as ModelFactory<{ id: string }, { id: string }, object>,
+      states[name as keyof Factories] as unknown as FactoryState<{ id: string }, { id: string }, object>,
   };
-  const state = <Row, Rec, Transient>(name: string, definition: ModelDefinition<Row, Rec, Transient>) => ({
+  const state = <Row, Rec, Transient>(
+    name: string,
+    definition: ModelDefinition<Row, Rec, Transient>,
+  ): FactoryState<Row, Rec, Transient> => ({
     name,
     definition,
     fishery: fisheryFor(scope, definition),
@@ -86,19 +102,31 @@ function makeFactories(scope: DataScope, client: FactoryClient | undefined, sche
     afterInsert: [],
   });
   const users = state('learner', userDefinition);
-  const factories: Factories = {
-    learner: new UserFactory({ ...users, fishery: users.fishery.params({ role: 'LEARNER' }) }),
-    admin: new UserFactory({ ...users, name: 'admin', fishery: users.fishery.params({ role: 'ADMIN' }) }),
-    studyMaterial: new StudyMaterialFactory(state('studyMaterial', studyMaterialDefinition)),
-    contentChunk: new ContentChunkFactory(state('contentChunk', contentChunkDefinition)),
-    generatedAsset: new GeneratedAssetFactory(state('generatedAsset', generatedAssetDefinition)),
-    learningSession: new LearningSessionFactory(state('learningSession', learningSessionDefinition)),
-    interaction: new InteractionFactory(state('interaction', interactionDefinition)),
-    userFeedback: new UserFeedbackFactory(state('userFeedback', userFeedbackDefinition)),
-    progressMetric: new ProgressMetricFactory(state('progressMetric', progressMetricDefinition)),
-    auditLog: new AuditLogFactory(state<AuditLogRow, unknown, object>('auditLog', auditLogDefinition) as never),
+  const states: FactoryStates = {
+    learner: { ...users, fishery: users.fishery.params({ role: 'LEARNER' }) },
+    admin: { ...users, name: 'admin', fishery: users.fishery.params({ role: 'ADMIN' }) },
+    studyMaterial: state('studyMaterial', studyMaterialDefinition),
+    contentChunk: state('contentChunk', contentChunkDefinition),
+    generatedAsset: state('generatedAsset', generatedAssetDefinition),
+    learningSession: state('learningSession', learningSessionDefinition),
+    interaction: state('interaction', interactionDefinition),
+    userFeedback: state('userFeedback', userFeedbackDefinition),
+    progressMetric: state('progressMetric', progressMetricDefinition),
+    auditLog: state('auditLog', auditLogDefinition),
   };
-  return factories;
+  const factories: Factories = {
+    learner: new UserFactory(states.learner),
+    admin: new UserFactory(states.admin),
+    studyMaterial: new StudyMaterialFactory(states.studyMaterial),
+    contentChunk: new ContentChunkFactory(states.contentChunk),
+    generatedAsset: new GeneratedAssetFactory(states.generatedAsset),
+    learningSession: new LearningSessionFactory(states.learningSession),
+    interaction: new InteractionFactory(states.interaction),
+    userFeedback: new UserFeedbackFactory(states.userFeedback),
+    progressMetric: new ProgressMetricFactory(states.progressMetric),
+    auditLog: new AuditLogFactory(states.auditLog),
+  };
+  return { factories, states };
 }
 
 /**
@@ -109,15 +137,20 @@ function makeFactories(scope: DataScope, client: FactoryClient | undefined, sche
  * const learner = await factories.learner.withSessions(2, { status: 'COMPLETED' }).create();
  */
 export function createFactories(client: FactoryClient, options: CreateFactoriesOptions = {}): Factories {
+  return createFactorySet(client, options).factories;
+}
+
+/** `createFactories`, with the factories' states beside them (for the baseline seed's upsert). */
+export function createFactorySet(client: FactoryClient, options: CreateFactoriesOptions = {}): FactorySet {
   const scope = options.seed === undefined ? currentDataScope() : new DataScope(options.seed);
-  return makeFactories(scope, client, options.schema ?? schemaOfClient(client));
+  return makeFactorySet(scope, client, options.schema ?? schemaOfClient(client));
 }
 
 /** The scope's build-only factories, behind `buildLearner()` and friends. */
 export function buildOnlyFactories(scope: DataScope = currentDataScope()): Factories {
   let factories = scope.memo.get('build-only') as Factories | undefined;
   if (!factories) {
-    factories = makeFactories(scope, undefined);
+    factories = makeFactorySet(scope, undefined).factories;
     scope.memo.set('build-only', factories);
   }
   return factories;

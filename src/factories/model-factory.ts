@@ -8,9 +8,10 @@
  */
 import type { DeepPartial, Factory } from 'fishery';
 import type { Prisma, PrismaClient } from '../generated/prisma/client.ts';
-import { insertRows, ROWS_PER_STATEMENT, type UpsertCounts, upsertRows } from './bulk-insert.ts';
+import { ROWS_PER_STATEMENT } from './bulk-insert.ts';
 import type { DataScope, RecordValues } from './data-scope.ts';
-import { explainWriteError, FactoryError } from './errors.ts';
+import { FactoryError } from './errors.ts';
+import { insertEach } from './factory-writes.ts';
 import { timed } from './profile.ts';
 
 /** The client the factories write with: a PrismaClient, or the client of a transaction. */
@@ -59,16 +60,18 @@ export interface FactoryBinding {
   readonly client: FactoryClient | undefined;
   /** The PostgreSQL schema the client works in; undefined leaves it to the connection's search_path. */
   readonly schema: string | undefined;
-  /** The set's factory called `name`, for parents and children. */
-  readonly sibling: (name: string) => ModelFactory<{ id: string }, { id: string }, object>;
+  /** The state of the set's factory called `name`, for parents and children. */
+  readonly sibling: (name: string) => FactoryState<{ id: string }, { id: string }, object>;
 }
 
+/** Options of `build`, `create` and their list forms. */
 export interface BuildOptions<Transient> {
   /** Values the factory uses to derive others but does not store (e.g. `firstName` for the email). */
   readonly transient?: Partial<Transient>;
 }
 
-interface FactoryState<Row, Rec, Transient> {
+/** One factory's definition, fishery factory, binding and trait steps: what factory-writes.ts works on. */
+export interface FactoryState<Row, Rec, Transient> {
   readonly name: string;
   readonly definition: ModelDefinition<Row, Rec, Transient>;
   readonly fishery: Factory<Row, Transient>;
@@ -76,6 +79,10 @@ interface FactoryState<Row, Rec, Transient> {
   readonly afterInsert: readonly AfterInsert<Rec>[];
 }
 
+/**
+ * One model's factory: `build*` makes plain rows, `create*` inserts them with
+ * their missing parents; `params()`, `transient()` and traits return copies.
+ */
 export class ModelFactory<Row extends { id: string }, Rec extends { id: string }, Transient = object> {
   /** The factory's name in messages and in the profile: `learner`, `studyMaterial`, … */
   readonly name: string;
@@ -124,12 +131,12 @@ export class ModelFactory<Row extends { id: string }, Rec extends { id: string }
       );
     if (needsTransaction && '$transaction' in client) {
       // All or nothing: a refused child leaves no parent behind.
-      return client.$transaction((transaction) => this.insertEach(transaction, overridesList, options), {
+      return client.$transaction((transaction) => insertEach(this.#state, transaction, overridesList, options), {
         maxWait: 30_000,
         timeout: 300_000,
       });
     }
-    return this.insertEach(client, overridesList, options);
+    return insertEach(this.#state, client, overridesList, options);
   }
 
   /** Default values for every row of the new factory (fishery's `params`); the sequence stays shared. */
@@ -143,66 +150,6 @@ export class ModelFactory<Row extends { id: string }, Rec extends { id: string }
     return this.extend({ fishery: this.#state.fishery.transient(defaults) });
   }
 
-  /**
-   * @internal Inserts the rows on `client`, which is already inside a
-   * transaction when it needs one. With `returning` false (parents, a trait's
-   * children) it hands back the rows it built instead of reading them back:
-   * what those callers use (ids, timestamps) is in both, and 10,000 chunks
-   * read back cost about a third of their insert.
-   */
-  async insertEach(
-    client: FactoryClient,
-    overridesList: readonly DeepPartial<Row>[],
-    options?: BuildOptions<Transient>,
-    returning = true,
-  ): Promise<Rec[]> {
-    const { definition, binding, afterInsert } = this.#state;
-    const withParents = overridesList.map((overrides) => ({ ...overrides }) as Record<string, unknown>);
-    for (const { field, factory } of definition.parents) {
-      const missing = withParents.filter((overrides) => overrides[field] === undefined);
-      if (missing.length === 0) continue;
-      const parents = await binding.sibling(factory).insertEach(
-        client,
-        missing.map(() => ({})),
-        undefined,
-        false,
-      );
-      missing.forEach((overrides, index) => {
-        overrides[field] = parents[index]?.id;
-      });
-    }
-    const rows = timed(this.name, 'build', withParents.length, () =>
-      withParents.map((overrides) => this.#state.fishery.build(overrides as DeepPartial<Row>, options)),
-    );
-    const records = await this.#insertRows(client, rows, returning);
-    const createWith: CreateWith = (factory, overrides) =>
-      binding.sibling(factory).insertEach(client, overrides, undefined, false);
-    for (const step of afterInsert) await step(records, createWith);
-    return records;
-  }
-
-  /**
-   * @internal Writes built `rows` so that afterwards each exists exactly as
-   * given: inserted when missing, rewritten when different, untouched when
-   * equal (the baseline seed's upsert).
-   */
-  async upsertRows(client: FactoryClient, rows: readonly Row[]): Promise<UpsertCounts> {
-    const { definition, binding } = this.#state;
-    try {
-      return await timed(this.name, 'insert', rows.length, () =>
-        upsertRows(
-          client,
-          binding.schema,
-          definition.table,
-          Object.keys(definition.fields),
-          rows as readonly Record<string, unknown>[],
-        ),
-      );
-    } catch (error) {
-      throw explainWriteError(error, this.name, definition.table, rows as readonly Record<string, unknown>[]);
-    }
-  }
-
   /** A copy of this factory (same class, same sequence) with some state replaced. */
   protected extend(changes: Partial<Pick<FactoryState<Row, Rec, Transient>, 'fishery' | 'name'>>): this {
     const Constructor = this.constructor as new (state: FactoryState<Row, Rec, Transient>) => this;
@@ -213,24 +160,6 @@ export class ModelFactory<Row extends { id: string }, Rec extends { id: string }
   protected afterInsert(step: AfterInsert<Rec>): this {
     const Constructor = this.constructor as new (state: FactoryState<Row, Rec, Transient>) => this;
     return new Constructor({ ...this.#state, afterInsert: [...this.#state.afterInsert, step] });
-  }
-
-  async #insertRows(client: FactoryClient, rows: readonly Row[], returning: boolean): Promise<Rec[]> {
-    const { definition, binding } = this.#state;
-    const fields = Object.keys(definition.fields);
-    const inserted: Rec[] = [];
-    for (let start = 0; start < rows.length; start += ROWS_PER_STATEMENT) {
-      const batch = rows.slice(start, start + ROWS_PER_STATEMENT) as readonly Record<string, unknown>[];
-      try {
-        const stored = await timed(this.name, 'insert', batch.length, () =>
-          insertRows<Rec>(client, binding.schema, definition.table, fields, batch, returning),
-        );
-        inserted.push(...(returning ? stored : (batch as unknown as Rec[])));
-      } catch (error) {
-        throw explainWriteError(error, this.name, definition.table, batch);
-      }
-    }
-    return inserted;
   }
 
   #client(): FactoryClient {

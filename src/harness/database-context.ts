@@ -6,6 +6,7 @@ import { schemaName } from '../config/database-url.ts';
 import { createFactories, type Factories } from '../factories/factories.ts';
 import type { PrismaClient } from '../generated/prisma/client.ts';
 
+/** A test's database: what `withDatabase` passes to its function and what the `db` fixture is. */
 export interface DatabaseContext {
   /** A Prisma Client on this database. */
   readonly prisma: PrismaClient;

@@ -9,6 +9,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type pg from 'pg';
 import { redactPasswords } from '../config/database-url.ts';
 
+/** A connection left open, as `pg_stat_activity` showed it. */
 export interface LeftoverConnection {
   readonly pid: number;
   readonly applicationName: string;
@@ -23,7 +24,9 @@ export type ConnectionsOf = { readonly database: string } | { readonly applicati
 /** A test left connections open on its database; the harness closed them and dropped the database anyway. */
 export class LeftoverConnectionsError extends Error {
   override name = 'LeftoverConnectionsError';
+  /** The database (or `the schema …`) they were open on. */
   readonly database: string;
+  /** What each connection was, as `pg_stat_activity` showed it before it was closed. */
   readonly connections: readonly LeftoverConnection[];
 
   constructor(database: string, connections: readonly LeftoverConnection[]) {

@@ -1,8 +1,8 @@
 /**
  * What happens once per test run, in one process: start (or find) the server
  * and make sure the template is built. The result is plain data, so a test
- * runner can hand it to its workers (`FIXTURES_HARNESS` in the environment, or
- * Vitest's `provide`).
+ * runner can hand it to its workers: `FIXTURES_HARNESS` in the environment,
+ * which they inherit, whatever the runner.
  */
 import { ConfigurationError, redactPasswords } from '../config/database-url.ts';
 import { MIGRATIONS_DIR, SCHEMA_PATH } from '../package-files.ts';

@@ -13,6 +13,7 @@ import { runPool } from './run-pools.ts';
 export { LeftoverConnectionsError } from './leftover-connections.ts';
 export type { DatabaseContext, Isolation };
 
+/** Options of `withDatabase`. */
 export interface WithDatabaseOptions {
   /**
    * `database` (default): a clone of the migrated template. `schema`: a fresh,

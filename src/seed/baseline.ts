@@ -7,7 +7,8 @@
  * second run (or two at once, serialised by an advisory lock) changes nothing.
  */
 import { schemaOfClient } from '../client/create-prisma-client.ts';
-import { createFactories, type Factories } from '../factories/factories.ts';
+import { createFactorySet, type Factories } from '../factories/factories.ts';
+import { upsertRows } from '../factories/factory-writes.ts';
 import type { PrismaClient } from '../generated/prisma/client.ts';
 import { assertMigrated } from './migrated.ts';
 
@@ -25,6 +26,7 @@ export const BASELINE_IDS = {
   auditLog: '00000000-0000-4000-8000-000000000801',
 } as const;
 
+/** Emails of the baseline's admin and learner, for tests that start from the baseline. */
 export const BASELINE_EMAILS = { admin: 'admin@ctoprojects.dev', learner: 'learner@ctoprojects.dev' } as const;
 
 /** The seed the factories derive the baseline's unstated values from: fixed, like everything else in it. */
@@ -189,6 +191,7 @@ function baselineSteps(factories: Factories): Step[] {
   ];
 }
 
+/** Options of `seedBaseline`. */
 export interface SeedBaselineOptions {
   /** Called after each table, for progress on a terminal. */
   readonly onTable?: (table: string, counts: SeedSummary[string]) => void;
@@ -206,14 +209,14 @@ export interface SeedBaselineOptions {
 export async function seedBaseline(prisma: PrismaClient, options: SeedBaselineOptions = {}): Promise<SeedSummary> {
   const schema = schemaOfClient(prisma);
   await assertMigrated(prisma, schema);
-  const factories = createFactories(prisma, { seed: BASELINE_SEED, ...(schema ? { schema } : {}) });
+  const { factories, states } = createFactorySet(prisma, { seed: BASELINE_SEED, ...(schema ? { schema } : {}) });
   const steps = baselineSteps(factories);
   return prisma.$transaction(
     async (transaction) => {
       await transaction.$executeRaw`SELECT pg_advisory_xact_lock(${SEED_LOCK_KEY})`;
       const summary: SeedSummary = {};
       for (const { table, factory, rows } of steps) {
-        const { created, updated, unchanged } = await factories[factory].upsertRows(transaction, rows as never);
+        const { created, updated, unchanged } = await upsertRows(states[factory], transaction, rows);
         summary[table] = { created, updated, found: unchanged };
         options.onTable?.(table, summary[table]);
       }

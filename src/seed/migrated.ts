@@ -7,6 +7,7 @@ import type { PrismaClient } from '../generated/prisma/client.ts';
 import { MIGRATIONS_DIR } from '../package-files.ts';
 import { quoteIdentifier } from '../sql/quote-identifier.ts';
 
+/** `seedBaseline` refused a database whose migrations are missing or differ from prisma/migrations; it wrote nothing. */
 export class DatabaseNotMigratedError extends Error {
   override readonly name = 'DatabaseNotMigratedError';
 }

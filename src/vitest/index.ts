@@ -1,40 +1,48 @@
 /**
- * `test`: Vitest's `test` with a `db` fixture: a fully migrated database of
- * the test file's own, reset between its tests.
- *
- * @example
- * import { test } from '@ctoprojects/fixtures/vitest';
- *
- * test('a learner signs up', async ({ db }) => {
- *   await db.prisma.user.create({ data: { email: 'ada@ctoprojects.dev', displayName: 'Ada' } });
- *   expect(await db.prisma.user.count()).toBe(1);
- * });
- *
- * // Per file (or per describe): real commits, emptied by TRUNCATE after each test.
- * const committingTest = test.override({ dbReset: 'truncate' });
- * // Per file: a schema of its own instead of a database (servers without CREATE DATABASE).
- * const schemaTest = test.override({ dbIsolation: 'schema' });
+ * `@ctoprojects/fixtures/vitest`: Vitest's `test` with the `db` fixture, and
+ * the errors that fixture may throw.
  */
 import '../require-node.ts';
-import { test as baseTest } from 'vitest';
+import { test as baseTest, type TestAPI } from 'vitest';
 import { enterDataScope } from '../factories/data-scope.ts';
 import { flushProfile } from '../factories/profile.ts';
 import { createDatabaseContext, type DatabaseContext } from '../harness/database-context.ts';
 import type { Isolation } from '../harness/isolation.ts';
 import { FileDatabase, type ResetMode } from './file-database.ts';
 
+export { ConfigurationError, DatabaseUrlError } from '../config/database-url.ts';
+export { FactoryError } from '../factories/errors.ts';
+export { MigrationError } from '../harness/apply-migrations.ts';
 export { LeftoverConnectionsError } from '../harness/leftover-connections.ts';
-export type { Isolation, ResetMode };
+export { SandboxConnectionLostError, TransactionSandboxError } from '../harness/reset/transaction.ts';
+export { LocalPostgresError } from '../harness/servers/local-postgres.ts';
+export { TemplateBuildError } from '../harness/template.ts';
+export type { DatabaseContext, Isolation, ResetMode };
 
-export const test = baseTest.extend<{
-  dbReset: ResetMode;
-  dbIsolation: Isolation;
-  fileDatabase: FileDatabase;
+/** What `test` adds to Vitest's test context. */
+export interface DbFixtures {
+  /** The test's database: a client, its URL and name, and factories bound to it. */
   db: DatabaseContext;
-}>({
+  /** How the file's database is reset between its tests (file-scoped; default `transaction`). */
+  dbReset: ResetMode;
+  /** How the file is isolated: a `database` of its own (default) or a `schema` (file-scoped). */
+  dbIsolation: Isolation;
+}
+
+/**
+ * The file's database, which `db` hands to each test. Vitest tears fixtures
+ * down per scope, and a file-scoped fixture is the only per-file teardown it
+ * gives a library, so this is one; `test`'s declared type leaves it out. Its
+ * name is this package's, so that a user's own fixture cannot replace it.
+ */
+interface FileFixtures {
+  ctoprojectsFileDatabase: FileDatabase;
+}
+
+const withFileDatabase = baseTest.extend<Omit<DbFixtures, 'db'> & FileFixtures>({
   dbReset: ['transaction', { scope: 'file' }],
   dbIsolation: ['database', { scope: 'file' }],
-  fileDatabase: [
+  ctoprojectsFileDatabase: [
     async ({ dbReset, dbIsolation }, use) => {
       const database = await FileDatabase.open(dbIsolation, dbReset);
       try {
@@ -45,7 +53,27 @@ export const test = baseTest.extend<{
     },
     { scope: 'file' },
   ],
-  db: async ({ fileDatabase, task, onTestFailed }, use) => {
+});
+
+/**
+ * Vitest's `test` with a `db` fixture: a fully migrated database of the test
+ * file's own, reset between its tests.
+ *
+ * @example
+ * import { test } from '@ctoprojects/fixtures/vitest';
+ *
+ * test('a learner signs up', async ({ db }) => {
+ *   await db.prisma.user.create({ data: { email: 'ada@ctoprojects.dev', displayName: 'Ada' } });
+ *   expect(await db.prisma.user.count()).toBe(1);
+ * });
+ *
+ * // Per file (at its top level): real commits, emptied by TRUNCATE after each test.
+ * const committingTest = test.override({ dbReset: 'truncate' });
+ * // Per file: a schema of its own instead of a database (servers without CREATE DATABASE).
+ * const schemaTest = test.override({ dbIsolation: 'schema' });
+ */
+export const test: TestAPI<DbFixtures> = withFileDatabase.extend<Pick<DbFixtures, 'db'>>({
+  db: async ({ ctoprojectsFileDatabase: fileDatabase, task, onTestFailed }, use) => {
     // The test's own data scope: its factories derive every value from its full name (file included).
     const scope = enterDataScope(task.fullName);
     onTestFailed(({ task: failedTest }) => {

@@ -4,6 +4,7 @@ import type { ModelDefinition } from '../model-factory.ts';
 import { ModelFactory } from '../model-factory.ts';
 
 type JsonColumn = Prisma.InputJsonObject | typeof Prisma.DbNull;
+/** What the auditLog factory builds: an `AuditLog`, its JSON columns as Prisma writes them. */
 export type AuditLogRow = Omit<AuditLog, 'before' | 'after'> & { before: JsonColumn; after: JsonColumn };
 
 export const auditLogDefinition: ModelDefinition<AuditLogRow, AuditLog, object> = {

@@ -3,6 +3,7 @@ import { type ContentChunk, Prisma } from '../../generated/prisma/client.ts';
 import type { ModelDefinition } from '../model-factory.ts';
 import { ModelFactory } from '../model-factory.ts';
 
+/** What the contentChunk factory builds: a `ContentChunk` row. */
 export type ContentChunkRow = ContentChunk;
 
 export const contentChunkDefinition: ModelDefinition<ContentChunkRow, ContentChunk, object> = {

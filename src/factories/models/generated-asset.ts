@@ -5,6 +5,7 @@ import type { ModelDefinition } from '../model-factory.ts';
 import { ModelFactory } from '../model-factory.ts';
 import { TUTOR_MODEL } from './text.ts';
 
+/** What the generatedAsset factory builds: a `GeneratedAsset`, its payload as Prisma writes it. */
 export type GeneratedAssetRow = Omit<GeneratedAsset, 'payload'> & { payload: Prisma.InputJsonObject };
 
 /** A payload in the shape the backend reads for each kind. */

@@ -3,6 +3,7 @@ import { type Interaction, Prisma } from '../../generated/prisma/client.ts';
 import type { ModelDefinition } from '../model-factory.ts';
 import { ModelFactory } from '../model-factory.ts';
 
+/** What the interaction factory builds: an `Interaction`, its payload as Prisma writes it. */
 export type InteractionRow = Omit<Interaction, 'payload'> & { payload: Prisma.InputJsonObject };
 
 export const interactionDefinition: ModelDefinition<InteractionRow, Interaction, object> = {

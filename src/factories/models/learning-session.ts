@@ -3,8 +3,10 @@ import { type LearningSession, Prisma } from '../../generated/prisma/client.ts';
 import type { ModelDefinition } from '../model-factory.ts';
 import { ModelFactory } from '../model-factory.ts';
 
+/** What the learningSession factory builds: a `LearningSession` row. */
 export type LearningSessionRow = LearningSession;
 
+/** Values the learningSession factory derives from but does not store. */
 export interface LearningSessionTransient {
   /** How long a finished session lasted (minutes); derived when not given. */
   readonly minutes: number;

@@ -4,6 +4,7 @@ import type { ModelDefinition } from '../model-factory.ts';
 import { ModelFactory } from '../model-factory.ts';
 import { METRICS } from './text.ts';
 
+/** What the progressMetric factory builds: a `ProgressMetric` row. */
 export type ProgressMetricRow = ProgressMetric;
 
 export const progressMetricDefinition: ModelDefinition<ProgressMetricRow, ProgressMetric, object> = {

@@ -5,6 +5,7 @@ import { ModelFactory } from '../model-factory.ts';
 import { SUBJECTS, TITLE_PREFIXES } from './text.ts';
 
 export type StudyMaterialRecord = StudyMaterial;
+/** What the studyMaterial factory builds: a `StudyMaterial`, its metadata as Prisma writes it. */
 export type StudyMaterialRow = Omit<StudyMaterial, 'metadata'> & { metadata: Prisma.InputJsonObject };
 
 export const studyMaterialDefinition: ModelDefinition<StudyMaterialRow, StudyMaterial, object> = {

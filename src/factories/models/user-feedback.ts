@@ -3,6 +3,7 @@ import { Prisma, type UserFeedback } from '../../generated/prisma/client.ts';
 import type { ModelDefinition } from '../model-factory.ts';
 import { ModelFactory } from '../model-factory.ts';
 
+/** What the userFeedback factory builds: a `UserFeedback` row. */
 export type UserFeedbackRow = UserFeedback;
 
 export const userFeedbackDefinition: ModelDefinition<UserFeedbackRow, UserFeedback, object> = {

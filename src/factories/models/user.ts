@@ -5,8 +5,10 @@ import { ModelFactory } from '../model-factory.ts';
 import type { StudyMaterialRecord } from './study-material.ts';
 import { emailLocalPart } from './text.ts';
 
+/** What the learner and admin factories build: a `User` row. */
 export type UserRow = User;
 
+/** Values the learner and admin factories derive from but do not store. */
 export interface UserTransient {
   /** Derives `displayName` and `email` from these names instead of random ones. */
   readonly firstName: string;
@@ -35,6 +37,7 @@ export const userDefinition: ModelDefinition<UserRow, User, UserTransient> = {
   },
 };
 
+/** Options of `withSessions(count, options)`. */
 export interface SessionsOptions {
   /** The material the sessions are on; by default each learner gets a material of their own. */
   readonly material?: { readonly id: string };

@@ -27,6 +27,8 @@ async function harness(): Promise<number> {
 test('a typed fixture', async (context) => {
   const learner = await context.db.factories.learner.create({ displayName: 'Grace' });
   const name: string = learner.displayName;
+  // @ts-expect-error: the harness's own file-scoped state is not part of a test's context
+  context.ctoprojectsFileDatabase;
   expect(name).toBe('Grace');
 });
 
