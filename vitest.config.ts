@@ -1,11 +1,9 @@
-import { defaultServerConditions } from 'vite';
 import { defineConfig } from 'vitest/config';
-
-/** The package's own name resolves to src/ here (package.json "exports"); a consumer gets dist/. */
-const SOURCE_CONDITION = 'ctoprojects-fixtures-source';
+import { RESOLVE_FROM_SOURCE } from './tests/support/source-condition.ts';
 
 export default defineConfig({
-  ssr: { resolve: { conditions: [SOURCE_CONDITION, ...defaultServerConditions] } },
+  // The package's own name resolves to src/ here; a consumer gets dist/.
+  ssr: RESOLVE_FROM_SOURCE,
   test: {
     include: ['tests/**/*.test.ts', 'examples/**/*.test.ts'],
     // Another project's files, which tests/package/consumer.test.ts runs from outside this repository.
