@@ -7,10 +7,10 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { SqlDriverAdapter } from '@prisma/driver-adapter-utils';
-import createDebug from 'debug';
 import { databaseName, redactPasswords, schemaName } from '../config/database-url.ts';
 import { quoteIdentifier } from '../sql/quote-identifier.ts';
 import { withClient } from '../sql/with-client.ts';
+import createDebug from '../text/debug.ts';
 import { connectAdapter, type EngineDatabases, pgPoolConfig } from './pg-adapter.ts';
 
 const debug = createDebug('fixtures:engine:shadow');
