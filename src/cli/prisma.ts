@@ -20,6 +20,7 @@ import {
   ConfigurationError,
   migrationDatabaseUrl,
   optionalDatabaseUrl,
+  redactPasswords,
   requireMigrationDatabaseUrl,
 } from '../config/database-url.ts';
 import { loadEnvFile } from '../config/env-file.ts';
@@ -128,7 +129,7 @@ export async function runPrisma(args: readonly string[]): Promise<number> {
     return await runPrismaCli(['generate'], env);
   } catch (error) {
     if (!(error instanceof ConfigurationError)) throw error;
-    process.stderr.write(`Error: ${error.message}\n`);
+    process.stderr.write(`Error: ${redactPasswords(error.message)}\n`);
     return 1;
   }
 }
