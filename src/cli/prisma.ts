@@ -9,7 +9,8 @@
  * 2. The schema engine: the offline one where no native engine is installed
  *    (src/config/schema-engine-choice.ts).
  * 3. The connection strings. A command that needs a database and has no URL,
- *    or any malformed URL, stops here with one line naming the variable.
+ *    or any malformed URL, stops here with one line naming the variable; so
+ *    does a SHADOW_DATABASE_URL that reaches the main database.
  */
 import { spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
@@ -19,6 +20,7 @@ import {
   ConfigurationError,
   migrationDatabaseUrl,
   optionalDatabaseUrl,
+  redactPasswords,
   requireMigrationDatabaseUrl,
 } from '../config/database-url.ts';
 import { loadEnvFile } from '../config/env-file.ts';
@@ -40,12 +42,34 @@ const NEEDS_DATABASE = new Set([
   'studio',
 ]);
 
+/** `migrate dev`, `db push`, `studio`…: the command of `args`, with its subcommand. */
+function commandOf(args: readonly string[]): string {
+  return args[0] === 'migrate' || args[0] === 'db' ? `${args[0]} ${args[1] ?? ''}` : (args[0] ?? '');
+}
+
 /** Checks the connection strings for `args`; throws a {@link ConfigurationError} when they will not do. */
 export function checkConnectionStrings(args: readonly string[], env: NodeJS.ProcessEnv): void {
   optionalDatabaseUrl(env, 'SHADOW_DATABASE_URL');
-  const command = args[0] === 'migrate' || args[0] === 'db' ? `${args[0]} ${args[1] ?? ''}` : (args[0] ?? '');
+  const command = commandOf(args);
   if (NEEDS_DATABASE.has(command)) requireMigrationDatabaseUrl(env, `prisma ${command}`);
   else migrationDatabaseUrl(env);
+}
+
+/** The commands that replay the migrations on the shadow database, which the engine wipes first. */
+const USES_SHADOW = new Set(['migrate dev', 'migrate diff']);
+
+/**
+ * Refuses a SHADOW_DATABASE_URL that reaches a main database, before Prisma
+ * starts: the offline engine checks again, but a native engine would not.
+ */
+export async function checkShadowDatabase(args: readonly string[], env: NodeJS.ProcessEnv): Promise<void> {
+  const shadowUrl = optionalDatabaseUrl(env, 'SHADOW_DATABASE_URL');
+  if (!shadowUrl || !USES_SHADOW.has(commandOf(args)) || args.includes('--help') || args.includes('-h')) return;
+  const { refuseMainDatabaseAsShadow } = await import('../schema-engine/shadow-guard.ts');
+  for (const label of ['DIRECT_DATABASE_URL', 'DATABASE_URL'] as const) {
+    const url = optionalDatabaseUrl(env, label);
+    if (url) await refuseMainDatabaseAsShadow({ label, url }, shadowUrl);
+  }
 }
 
 /**
@@ -91,6 +115,7 @@ export async function runPrisma(args: readonly string[]): Promise<number> {
   try {
     loadEnvFile();
     checkConnectionStrings(args, process.env);
+    await checkShadowDatabase(args, process.env);
     const engine = schemaEngineBinary(process.env);
     const env = {
       ...process.env,
@@ -104,7 +129,7 @@ export async function runPrisma(args: readonly string[]): Promise<number> {
     return await runPrismaCli(['generate'], env);
   } catch (error) {
     if (!(error instanceof ConfigurationError)) throw error;
-    process.stderr.write(`Error: ${error.message}\n`);
+    process.stderr.write(`Error: ${redactPasswords(error.message)}\n`);
     return 1;
   }
 }

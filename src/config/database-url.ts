@@ -6,8 +6,12 @@
  * `SHADOW_DATABASE_URL` the throwaway database Prisma Migrate diffs against.
  *
  * Every error names the variable, shows the value with its password replaced by
- * `***`, and says what to do next.
+ * `***` (redact.ts, re-exported here), and says what to do next.
  */
+
+import { redactPasswords } from './redact.ts';
+
+export { redactPasswords } from './redact.ts';
 
 export type DatabaseUrlVariable = 'DATABASE_URL' | 'DIRECT_DATABASE_URL' | 'SHADOW_DATABASE_URL' | (string & {});
 
@@ -37,15 +41,16 @@ export class DatabaseUrlError extends ConfigurationError {
 }
 
 /**
- * Replaces the password of every `scheme://user:password@host` in `text` with `***`.
- * Safe on text that is not a URL; used on every message that may quote a URL.
+ * `new URL(text)`, or `undefined` when `text` is not a URL. Node's own error
+ * for a malformed URL carries the text in its `input` property, which
+ * `util.inspect` prints, password and all: so no caller lets it escape.
  */
-export function redactPasswords(text: string): string {
-  // `user:password@` after a scheme, after a bare `//` (a malformed URL still leaks), or at the start of a token.
-  // Greedy up to the token's last `@`, so a password with a raw `@` in it is hidden whole.
-  return text
-    .replace(/([a-z][a-z0-9+.-]*:\/\/|\/\/|^|[\s"'(=`])([^\s:/?#@"'`]*):(?!\/\/)([^\s"'`]*)@/gi, '$1$2:***@')
-    .replace(/([?&]password=)[^&\s"'`]*/gi, '$1***');
+export function tryParseUrl(text: string): URL | undefined {
+  try {
+    return new URL(text);
+  } catch {
+    return undefined;
+  }
 }
 
 /**
@@ -64,10 +69,8 @@ export function parseDatabaseUrl(variable: string, value: string | undefined): U
     );
   }
   const shown = redactPasswords(value.trim());
-  let url: URL;
-  try {
-    url = new URL(value.trim());
-  } catch {
+  const url = tryParseUrl(value.trim());
+  if (url === undefined) {
     throw new DatabaseUrlError(
       variable,
       `${variable} is not a valid URL ("${shown}"): use the form ${EXAMPLE_URL} and percent-encode special characters in the password.`,

@@ -45,9 +45,24 @@ export class LeftoverConnectionsError extends Error {
 
 const OPEN_CONNECTIONS = `
   SELECT pid, coalesce(application_name, '') AS "applicationName", coalesce(state, 'unknown') AS state,
-         left(regexp_replace(coalesce(query, ''), '\\s+', ' ', 'g'), 160) AS "lastQuery"
+         regexp_replace(coalesce(query, ''), '\\s+', ' ', 'g') AS "lastQuery"
   FROM pg_stat_activity
   WHERE pid <> pg_backend_pid() AND backend_type = 'client backend'`;
+
+/** Longer statements are cut here: the list names each connection, it is not a query log. */
+const SHOWN_QUERY_LENGTH = 160;
+
+/**
+ * A statement as the error shows it: redacted whole first, then shortened, so
+ * that a cut never splits a password from what marks it as one. The server
+ * itself keeps only the first track_activity_query_size bytes of a statement,
+ * so the text may end in the middle of a password.
+ */
+function shownQuery(query: string): string {
+  const redacted = redactPasswords(query, { truncated: true });
+  const shown = redacted.length > SHOWN_QUERY_LENGTH ? `${redacted.slice(0, SHOWN_QUERY_LENGTH)}…` : redacted;
+  return shown || '(none)';
+}
 
 async function openConnections(admin: pg.ClientBase, of: ConnectionsOf): Promise<LeftoverConnection[]> {
   const { rows } =
@@ -56,10 +71,7 @@ async function openConnections(admin: pg.ClientBase, of: ConnectionsOf): Promise
       : await admin.query<LeftoverConnection>(`${OPEN_CONNECTIONS} AND application_name = $1 ORDER BY pid`, [
           of.applicationName,
         ]);
-  return rows.map((row) => ({
-    ...row,
-    lastQuery: redactPasswords(row.lastQuery).replace(/(password\s+)'(?:[^']|'')*'/gi, "$1'***'") || '(none)',
-  }));
+  return rows.map((row) => ({ ...row, lastQuery: shownQuery(row.lastQuery) }));
 }
 
 /**

@@ -8,7 +8,7 @@
 import { ConfigurationError, redactPasswords } from '../config/database-url.ts';
 import { ClonePool } from './clone-pool.ts';
 import { type DatabasePool, ISOLATIONS, type Isolation } from './isolation.ts';
-import { type RunSetup, runSetupFromEnv, setUpRun } from './run-setup.ts';
+import { adminUrlOf, type RunSetup, runSetupFromEnv, setUpRun } from './run-setup.ts';
 import { SchemaPool } from './schema-pool.ts';
 
 let run: Promise<RunSetup> | undefined;
@@ -48,7 +48,7 @@ export function runPool(isolation: Isolation): Promise<DatabasePool> {
 
 /** The pool for `isolation` on the server and template of `setup`. */
 export function createPool(setup: RunSetup, isolation: Isolation): DatabasePool {
-  const adminUrl = new URL(setup.adminUrl);
+  const adminUrl = adminUrlOf(setup);
   if (isolation === 'schema') return new SchemaPool({ adminUrl, source: setup.source });
   if (setup.templateRefused !== undefined) {
     throw new ConfigurationError(

@@ -4,7 +4,7 @@
  * runner can hand it to its workers: `FIXTURES_HARNESS` in the environment,
  * which they inherit, whatever the runner.
  */
-import { ConfigurationError, redactPasswords } from '../config/database-url.ts';
+import { ConfigurationError, redactPasswords, tryParseUrl } from '../config/database-url.ts';
 import { MIGRATIONS_DIR, SCHEMA_PATH } from '../package-files.ts';
 import { findKept, reapAbandonedDatabases } from './reaper.ts';
 import { type ProviderName, startServer } from './servers/provider.ts';
@@ -89,12 +89,33 @@ export const RUN_SETUP_VARIABLE = 'FIXTURES_HARNESS';
 export function runSetupFromEnv(env: NodeJS.ProcessEnv = process.env): RunSetup | undefined {
   const json = env[RUN_SETUP_VARIABLE];
   if (!json) return undefined;
+  let setup: RunSetup;
   try {
-    return JSON.parse(json) as RunSetup;
+    setup = JSON.parse(json) as RunSetup;
   } catch {
+    // Not JSON.parse's message: it quotes the text, and the text holds a superuser password.
     throw new ConfigurationError(
       RUN_SETUP_VARIABLE,
       `${RUN_SETUP_VARIABLE} is not the JSON the harness writes: unset it.`,
     );
   }
+  adminUrlOf(setup);
+  return setup;
+}
+
+/**
+ * The admin URL of `setup`, parsed. A malformed one is a {@link ConfigurationError}
+ * with the password redacted, never Node's `TypeError: Invalid URL`, whose
+ * `input` property (printed by util.inspect) holds the whole URL.
+ */
+export function adminUrlOf(setup: RunSetup): URL {
+  const adminUrl: unknown = setup?.adminUrl;
+  const url = typeof adminUrl === 'string' ? tryParseUrl(adminUrl) : undefined;
+  if (url) return url;
+  const seen =
+    typeof adminUrl === 'string' ? `an adminUrl that is not a URL ("${redactPasswords(adminUrl)}")` : 'no adminUrl';
+  throw new ConfigurationError(
+    RUN_SETUP_VARIABLE,
+    `${RUN_SETUP_VARIABLE} holds ${seen}: the harness's global setup writes this variable for its workers; unset it, or let the global setup set it.`,
+  );
 }

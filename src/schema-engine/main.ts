@@ -9,7 +9,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
-import { redactPasswords } from '../config/database-url.ts';
+import { redactPasswords, tryParseUrl } from '../config/database-url.ts';
 import { CLI_COMMANDS, type CliCommand, EngineCliError, runCliCommand } from './cli-commands.ts';
 import { type Datamodels, openEngineSession } from './engine-session.ts';
 import { serveRpc } from './rpc-server.ts';
@@ -30,8 +30,14 @@ function logLine(level: 'INFO' | 'ERROR', fields: Record<string, unknown>): void
 function parseDatasource(json: string | undefined): { url?: URL | undefined; shadowUrl?: URL | undefined } {
   if (json === undefined) return {};
   const datasource = JSON.parse(json) as { url?: string; shadowDatabaseUrl?: string };
-  const toUrl = (value: string | undefined) => (value ? new URL(value) : undefined);
-  return { url: toUrl(datasource.url), shadowUrl: toUrl(datasource.shadowDatabaseUrl) };
+  // Parsed quietly: Node's own error would carry the URL, password and all, in its `input`.
+  const toUrl = (value: string | undefined, field: string) => {
+    if (!value) return undefined;
+    const url = tryParseUrl(value);
+    if (url) return url;
+    throw new Error(`The datasource's ${field} is not a valid URL ("${redactPasswords(value)}").`);
+  };
+  return { url: toUrl(datasource.url, 'url'), shadowUrl: toUrl(datasource.shadowDatabaseUrl, 'shadowDatabaseUrl') };
 }
 
 async function main(argv: string[]): Promise<number> {

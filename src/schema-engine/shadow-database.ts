@@ -1,17 +1,19 @@
 /**
  * The shadow database: where Prisma Migrate replays the migrations to work out
  * the next one. We follow the native engine's rules: `SHADOW_DATABASE_URL` is
- * emptied before use and must not be the main database; without it, a
+ * emptied before use and must not be the main database (asked of the servers,
+ * whatever the spelling: shadow-guard.ts); without it, a
  * database of our own is created on the main server and dropped afterwards,
  * even when the work fails, and, if the process dies, on its way out.
  */
 import { randomUUID } from 'node:crypto';
 import type { SqlDriverAdapter } from '@prisma/driver-adapter-utils';
-import createDebug from 'debug';
-import { databaseName, redactPasswords, schemaName } from '../config/database-url.ts';
+import { schemaName } from '../config/database-url.ts';
 import { quoteIdentifier } from '../sql/quote-identifier.ts';
 import { withClient } from '../sql/with-client.ts';
+import createDebug from '../text/debug.ts';
 import { connectAdapter, type EngineDatabases, pgPoolConfig } from './pg-adapter.ts';
+import { refuseMainDatabaseAsShadow } from './shadow-guard.ts';
 
 const debug = createDebug('fixtures:engine:shadow');
 
@@ -34,20 +36,11 @@ export async function dropTemporaryShadows(): Promise<void> {
   await Promise.allSettled([...temporaryShadows.keys()].map(dropTemporaryShadow));
 }
 
-function sameDatabase(a: URL, b: URL): boolean {
-  const key = (u: URL) => `${u.hostname}:${u.port || '5432'}/${databaseName(u)}`;
-  return key(a) === key(b);
-}
-
 /** A connection to a shadow database for one piece of work; its `dispose()` leaves the server as it was. */
 export async function connectToShadowDatabase({ url, shadowUrl }: EngineDatabases): Promise<SqlDriverAdapter> {
   if (shadowUrl) {
-    if (sameDatabase(url, shadowUrl)) {
-      throw new Error(
-        `SHADOW_DATABASE_URL points at the same database as the main URL (${redactPasswords(shadowUrl.toString())}): ` +
-          'Prisma Migrate wipes the shadow database, so give it a database of its own, e.g. ctoprojects_shadow.',
-      );
-    }
+    // Before the wipe below: a shadow that reaches the main database under another spelling would take it along.
+    await refuseMainDatabaseAsShadow({ label: 'the main URL', url }, shadowUrl);
     const shadow = await connectAdapter(shadowUrl);
     const schema = quoteIdentifier(schemaName(shadowUrl));
     await shadow.executeScript(`DROP SCHEMA IF EXISTS ${schema} CASCADE; CREATE SCHEMA ${schema};`);

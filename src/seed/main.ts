@@ -10,9 +10,9 @@
  * Exit codes: 0 seeded; 1 the database refused the seed; 2 refused to run
  * (a remote host, a malformed URL); 3 the database is not migrated.
  */
-import { isIPv4, isIPv6 } from 'node:net';
 import createDebug from 'debug';
 import { createPrismaClient } from '../client/create-prisma-client.ts';
+import { remoteHosts, URL_HOST } from '../config/connection-hosts.ts';
 import {
   ConfigurationError,
   databaseName,
@@ -29,14 +29,6 @@ import { DatabaseNotMigratedError } from './migrated.ts';
 const debugSeed = createDebug('fixtures:seed');
 
 const EXIT = { seeded: 0, failed: 1, refused: 2, notMigrated: 3 } as const;
-
-/** Loopback only: `localhost`, 127.0.0.0/8, ::1, or a unix socket (no host). */
-function isThisMachine(hostname: string): boolean {
-  const host = hostname.replace(/^\[|\]$/g, '');
-  if (host === '' || host === 'localhost') return true;
-  if (isIPv4(host)) return host.startsWith('127.');
-  return isIPv6(host) && host === '::1';
-}
 
 function formatSummary(summary: SeedSummary): string {
   const header = ['table', 'created', 'updated', 'found'];
@@ -62,9 +54,11 @@ async function seed(args: readonly string[]): Promise<number> {
   }
   const { variable, url } = requireMigrationDatabaseUrl(process.env, 'seed:baseline');
   const allowRemote = args.includes('--allow-remote') || process.env.FIXTURES_SEED_ALLOW_REMOTE === '1';
-  if (!isThisMachine(url.hostname) && !allowRemote) {
+  // Every host the connection could use, as pg and libpq read the URL and the environment: decided before connecting.
+  const [remote] = remoteHosts(url);
+  if (remote && !allowRemote) {
     process.stderr.write(
-      `Error: ${variable} points at ${url.hostname}, which is not this machine. Nothing was written. To seed it anyway, pass --allow-remote or set FIXTURES_SEED_ALLOW_REMOTE=1.\n`,
+      `Error: ${variable} points at ${remote.host}${remote.from === URL_HOST ? '' : ` (from ${remote.from})`}, which is not this machine. Nothing was written. To seed it anyway, pass --allow-remote or set FIXTURES_SEED_ALLOW_REMOTE=1.\n`,
     );
     return EXIT.refused;
   }

@@ -2,6 +2,7 @@
  * A test that leaves its own connections open on ctx.url: the harness closes
  * them, drops the database anyway, and names what was left open.
  */
+import { randomBytes } from 'node:crypto';
 import { createPrismaClient, withDatabase } from '@ctoprojects/fixtures';
 import { LeftoverConnectionsError } from '@ctoprojects/fixtures/vitest';
 import pg from 'pg';
@@ -49,6 +50,34 @@ describe('connections left open on ctx.url', () => {
     );
     expect((error as Error).message).not.toContain(password);
     expect(await exists(name)).toBe(false);
+  });
+
+  it('show no password held in a last query, whichever way it is spelled or cut', async () => {
+    const secret = `S3cr3t-${randomBytes(9).toString('base64url')}`;
+    const statements = [
+      // A conninfo in a literal, its password quoted with a doubled quote.
+      `SELECT $$host=db password='it''s ${secret}'$$ AS conninfo`,
+      // ALTER ROLE's password literal, never run.
+      `DO $$ BEGIN IF false THEN ALTER ROLE nobody PASSWORD 'it''s ${secret}'; END IF; END $$`,
+      // A URL in a statement long enough for the list to cut it in the middle of the password.
+      `SELECT '${'x'.repeat(110)}' AS pad, 'postgresql://app:${secret}@db/x' AS url`,
+    ];
+
+    const outcome = withDatabase(async (context) => {
+      for (const statement of statements) await forgottenClient(context.url, statement);
+    });
+
+    const error = (await outcome.then(
+      () => undefined,
+      (thrown: unknown) => thrown,
+    )) as LeftoverConnectionsError;
+    expect(error).toBeInstanceOf(LeftoverConnectionsError);
+    expect(error.connections.map((c) => c.lastQuery)).toEqual([
+      'SELECT $$host=db password=***$$ AS conninfo',
+      "DO $$ BEGIN IF false THEN ALTER ROLE nobody PASSWORD '***'; END IF; END $$",
+      `SELECT '${'x'.repeat(110)}' AS pad, 'postgresql://app:***@db/x' AS u…`, // cut at 160 characters
+    ]);
+    expect(error.message).not.toContain('S3cr3t');
   });
 
   it('count a second PrismaClient left connected, and end without hanging', async () => {

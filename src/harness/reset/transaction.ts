@@ -58,11 +58,11 @@ import {
   type SqlQueryable,
   type Transaction,
 } from '@prisma/driver-adapter-utils';
-import createDebug from 'debug';
 import pg from 'pg';
 import { poolSettings } from '../../client/create-prisma-client.ts';
 import { redactPasswords } from '../../config/database-url.ts';
 import { PrismaClient } from '../../generated/prisma/client.ts';
+import createDebug from '../../text/debug.ts';
 import { Lock } from './lock.ts';
 import { SandboxAdapter, type SandboxHost, SandboxTransaction, statement } from './sandbox-adapter.ts';
 

@@ -13,8 +13,9 @@
  * keys form a cycle, no order deletes children first, and it always truncates.
  * Unlike `TRUNCATE`, `DELETE` fires `ON DELETE` triggers (the data model has none).
  */
-import createDebug from 'debug';
+
 import type { PrismaClient } from '../../generated/prisma/client.ts';
+import createDebug from '../../text/debug.ts';
 
 const debug = createDebug('fixtures:reset');
 
