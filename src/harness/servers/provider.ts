@@ -37,7 +37,7 @@ export interface StartedServer {
 const loadTestcontainers = () => import('./testcontainers.ts');
 
 /** The optional peer dependencies the testcontainers provider needs. */
-export const TESTCONTAINERS_PACKAGES = ['testcontainers', '@testcontainers/postgresql'] as const;
+const TESTCONTAINERS_PACKAGES = ['testcontainers', '@testcontainers/postgresql'] as const;
 const INSTALL_TESTCONTAINERS = `npm install --save-dev ${TESTCONTAINERS_PACKAGES.join(' ')}`;
 
 /**
@@ -45,7 +45,7 @@ const INSTALL_TESTCONTAINERS = `npm install --save-dev ${TESTCONTAINERS_PACKAGES
  * imports them: not installed. (A package that resolves but fails to load is
  * another matter, reported with its own error.)
  */
-export function missingPackages(names: readonly string[]): string[] {
+function missingPackages(names: readonly string[]): string[] {
   const require = createRequire(import.meta.url);
   return names.filter((name) => {
     try {
