@@ -18,8 +18,12 @@ export function packageModule(name: string): string {
   return RUNNING_FROM_SOURCE ? join(PACKAGE_ROOT, 'src', `${name}.ts`) : join(PACKAGE_ROOT, 'dist', `${name}.js`);
 }
 
+/** The Node.js flags the package's modules need: type stripping for the `.ts` sources (Node.js 22). */
+export const NODE_FLAGS: readonly string[] = RUNNING_FROM_SOURCE
+  ? ['--experimental-strip-types', '--disable-warning=ExperimentalWarning']
+  : [];
+
 /** The command line that runs one of the package's modules with this process's Node.js. */
 export function nodeCommand(name: string): string[] {
-  const flags = RUNNING_FROM_SOURCE ? ['--experimental-strip-types', '--disable-warning=ExperimentalWarning'] : [];
-  return [process.execPath, ...flags, packageModule(name)];
+  return [process.execPath, ...NODE_FLAGS, packageModule(name)];
 }

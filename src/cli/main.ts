@@ -17,7 +17,8 @@ Commands:
   seed:baseline        Seed the idempotent baseline into DIRECT_DATABASE_URL, else
                        DATABASE_URL (refuses a remote host without --allow-remote)
   db:up                Start a local development PostgreSQL (port FIXTURES_DEV_PORT,
-                       54329 by default), migrate it and seed the baseline
+                       54329 by default), migrate it, seed the baseline, and write
+                       .env for it if there is none
   db:down              Stop it; its data stays
   help, --help         This text
 

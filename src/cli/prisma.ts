@@ -16,6 +16,7 @@ import { spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { constants as osConstants } from 'node:os';
 import { delimiter, dirname, join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import {
   ConfigurationError,
   migrationDatabaseUrl,
@@ -25,7 +26,9 @@ import {
 } from '../config/database-url.ts';
 import { loadEnvFile } from '../config/env-file.ts';
 import { schemaEngineBinary } from '../config/schema-engine-choice.ts';
-import { packageModule, RUNNING_FROM_SOURCE } from '../package-files.ts';
+import { NODE_FLAGS, packageModule, RUNNING_FROM_SOURCE } from '../package-files.ts';
+import { onParentExit } from './parent-watch.ts';
+import { studioArguments } from './studio-browser.ts';
 
 const require = createRequire(import.meta.url);
 
@@ -95,16 +98,36 @@ export function withPackageConfig(args: readonly string[]): readonly string[] {
   return [...args, '--config', packageModule('cli/prisma.config')];
 }
 
-/** Runs the real Prisma CLI; Ctrl-C and SIGTERM reach it (and so its engine), so it can clean up. */
+const FORWARDED_SIGNALS: readonly NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+/** The fd of the pipe the Prisma CLI watches to notice that this process is gone (src/cli/stop-with-parent.ts). */
+const PARENT_PIPE_FD = 3;
+
+/**
+ * Runs the real Prisma CLI, and never leaves it running without us: a
+ * long-running command (Studio) would otherwise hold its port for good.
+ * - A signal to this process is forwarded (Ctrl-C, SIGTERM, SIGHUP), so the
+ *   CLI, and so its engine, can clean up.
+ * - When our parent goes (npm's `sh -c`, which dies of a SIGTERM to npm
+ *   without passing it on), the CLI gets a SIGTERM.
+ * - When this process dies of a signal it cannot catch (SIGKILL), the CLI
+ *   sees the end of a pipe it inherited and stops itself.
+ */
 function runPrismaCli(args: readonly string[], env: NodeJS.ProcessEnv): Promise<number> {
   const prismaCli = join(dirname(require.resolve('prisma/package.json')), 'build', 'index.js');
-  const child = spawn(process.execPath, [prismaCli, ...withPackageConfig(args)], { stdio: 'inherit', env });
+  const watcher = pathToFileURL(packageModule('cli/stop-with-parent')).href;
+  const child = spawn(process.execPath, [...NODE_FLAGS, '--import', watcher, prismaCli, ...withPackageConfig(args)], {
+    stdio: ['inherit', 'inherit', 'inherit', 'pipe'],
+    env: { ...env, FIXTURES_PARENT_PIPE_FD: String(PARENT_PIPE_FD) },
+  });
+  child.stdio[PARENT_PIPE_FD]?.on('error', () => {}); // the CLI's end closes as it exits; nothing to report
   const forward = (signal: NodeJS.Signals) => child.kill(signal);
-  process.on('SIGINT', forward).on('SIGTERM', forward);
+  for (const signal of FORWARDED_SIGNALS) process.on(signal, forward);
+  const stopWatching = onParentExit(() => child.kill('SIGTERM'));
   return new Promise((resolve, reject) => {
     child.once('error', reject);
     child.once('exit', (code, signal) => {
-      process.off('SIGINT', forward).off('SIGTERM', forward);
+      for (const name of FORWARDED_SIGNALS) process.off(name, forward);
+      stopWatching();
       resolve(code ?? (signal ? 128 + (osConstants.signals[signal] ?? 0) : 1));
     });
   });
@@ -121,10 +144,14 @@ export async function runPrisma(args: readonly string[]): Promise<number> {
       ...process.env,
       ...(engine && { PRISMA_SCHEMA_ENGINE_BINARY: engine }),
       PRISMA_HIDE_UPDATE_MESSAGE: '1',
+      // Prisma's update check calls home on every command; a toolkit for offline test machines makes no call.
+      CHECKPOINT_DISABLE: process.env.CHECKPOINT_DISABLE ?? '1',
       // The offline engine and the seed run on `node` from PATH: the one running this command comes first.
       PATH: [dirname(process.execPath), process.env.PATH].filter(Boolean).join(delimiter),
     };
-    const code = await runPrismaCli(args, env);
+    const studio = args[0] === 'studio' ? await studioArguments(args, env) : { args };
+    if (studio.notice) process.stdout.write(`${studio.notice}\n`);
+    const code = await runPrismaCli(studio.args, env);
     if (code !== 0 || !generatesClientAfter(args)) return code;
     return await runPrismaCli(['generate'], env);
   } catch (error) {

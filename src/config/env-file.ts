@@ -7,9 +7,15 @@
 import { existsSync } from 'node:fs';
 import { ConfigurationError } from './database-url.ts';
 
-export function loadEnvFile(env: NodeJS.ProcessEnv = process.env): void {
+/** The env file the entry points load: `FIXTURES_ENV_FILE`, else `.env`; `undefined` for `none`. */
+export function envFilePath(env: NodeJS.ProcessEnv = process.env): string | undefined {
   const file = env.FIXTURES_ENV_FILE ?? '.env';
-  if (file === 'none') return;
+  return file === 'none' ? undefined : file;
+}
+
+export function loadEnvFile(env: NodeJS.ProcessEnv = process.env): void {
+  const file = envFilePath(env);
+  if (file === undefined) return;
   if (existsSync(file)) process.loadEnvFile(file);
   else if (env.FIXTURES_ENV_FILE) {
     throw new ConfigurationError(

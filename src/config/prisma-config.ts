@@ -27,6 +27,8 @@ export function fixturesPrismaConfig(env: NodeJS.ProcessEnv = process.env): Pris
   // Prisma's CLI reads the variable after loading this file, before it looks for (or downloads) an engine.
   const engine = schemaEngineBinary(env);
   if (engine) env.PRISMA_SCHEMA_ENGINE_BINARY = engine;
+  // Prisma's update check calls home on every command; plain `npx prisma` here makes no call either.
+  env.CHECKPOINT_DISABLE ??= '1';
 
   const migrationUrl = migrationDatabaseUrl(env);
   const shadowUrl = optionalDatabaseUrl(env, 'SHADOW_DATABASE_URL');

@@ -8,9 +8,12 @@
  * FIXTURES_SEED_ALLOW_REMOTE=1, so nobody seeds production by accident.
  *
  * Exit codes: 0 seeded; 1 the database refused the seed; 2 refused to run
- * (a remote host, a malformed URL); 3 the database is not migrated.
+ * (a remote host, a malformed URL); 3 the database is not migrated; 4 no
+ * login: the server is not reachable, refused the user or password, or has
+ * no such database.
  */
 import createDebug from 'debug';
+import { fixturesCommand } from '../cli/command-hint.ts';
 import { createPrismaClient } from '../client/create-prisma-client.ts';
 import { remoteHosts, URL_HOST } from '../config/connection-hosts.ts';
 import {
@@ -25,10 +28,11 @@ import { FactoryError } from '../factories/errors.ts';
 import { formatTable } from '../text/format-table.ts';
 import { type SeedSummary, seedBaseline } from './baseline.ts';
 import { DatabaseNotMigratedError } from './migrated.ts';
+import { assertReachable, DatabaseUnreachableError } from './reachable.ts';
 
 const debugSeed = createDebug('fixtures:seed');
 
-const EXIT = { seeded: 0, failed: 1, refused: 2, notMigrated: 3 } as const;
+const EXIT = { seeded: 0, failed: 1, refused: 2, notMigrated: 3, unreachable: 4 } as const;
 
 function formatSummary(summary: SeedSummary): string {
   const header = ['table', 'created', 'updated', 'found'];
@@ -46,7 +50,7 @@ async function seed(args: readonly string[]): Promise<number> {
   if (!migrationDatabaseUrl(process.env)) {
     // No database configured: the local development server, started (or found running) by db:up, which seeds it.
     process.stdout.write(
-      'Neither DIRECT_DATABASE_URL nor DATABASE_URL is set: seeding the local development database (npm run db:up).\n',
+      `Neither DIRECT_DATABASE_URL nor DATABASE_URL is set: seeding the local development database (${fixturesCommand('db:up')}).\n`,
     );
     const { databaseUp } = await import('../cli/dev-database.ts');
     await databaseUp();
@@ -62,6 +66,7 @@ async function seed(args: readonly string[]): Promise<number> {
     );
     return EXIT.refused;
   }
+  await assertReachable(url, variable, process.env);
   const prisma = createPrismaClient({ url: url.toString(), variable });
   const progress = process.stderr.isTTY
     ? (table: string, counts: SeedSummary[string]) =>
@@ -93,13 +98,17 @@ export async function runSeedBaseline(args: readonly string[]): Promise<number> 
       process.stderr.write(`Error: seeding the baseline: ${message}\n`);
       return EXIT.notMigrated;
     }
+    if (error instanceof DatabaseUnreachableError) {
+      process.stderr.write(`Error: seeding the baseline: ${message}\n`);
+      return EXIT.unreachable;
+    }
     // The database's own message on one line; DEBUG=fixtures:seed shows the stack.
     debugSeed('%s', redactPasswords(String((error as Error).stack)));
     process.stderr.write(
       `Error: seeding the baseline failed, and was rolled back: ${message}\n` +
-        (error instanceof FactoryError
+        (error instanceof FactoryError || !/does not exist/.test(message)
           ? ''
-          : 'Hint: run npm run prisma:migrate:deploy first if the tables are missing.\n'),
+          : `Hint: run ${fixturesCommand('prisma migrate deploy')} first if the tables are missing.\n`),
     );
     return EXIT.failed;
   }

@@ -3,6 +3,7 @@
  * the schema no longer means: check first, and say which command fixes it.
  */
 import { readdirSync } from 'node:fs';
+import { fixturesCommand } from '../cli/command-hint.ts';
 import type { PrismaClient } from '../generated/prisma/client.ts';
 import { MIGRATIONS_DIR } from '../package-files.ts';
 import { quoteIdentifier } from '../sql/quote-identifier.ts';
@@ -19,7 +20,7 @@ export async function assertMigrated(prisma: PrismaClient, schema: string | unde
     'SELECT to_regclass($1) IS NOT NULL AS found',
     history,
   );
-  const next = 'Nothing was written. Run npm run prisma:migrate:deploy against this database, then seed again.';
+  const next = `Nothing was written. Run ${fixturesCommand('prisma migrate deploy')} against this database, then seed again.`;
   if (!table?.found) {
     throw new DatabaseNotMigratedError(`the database has no _prisma_migrations table: it was never migrated. ${next}`);
   }
@@ -37,7 +38,7 @@ export async function assertMigrated(prisma: PrismaClient, schema: string | unde
   const unknown = [...appliedNames].filter((name) => !local.includes(name));
   if (unknown.length > 0) {
     throw new DatabaseNotMigratedError(
-      `the database has migrations that prisma/migrations does not: ${unknown.join(', ')}. It was migrated from another branch or checkout: update this checkout, or reset the database with npm run db:reset. Nothing was written.`,
+      `the database has migrations that prisma/migrations does not: ${unknown.join(', ')}. It was migrated from another branch or checkout: update this checkout, or reset the database with ${fixturesCommand('prisma migrate reset')}. Nothing was written.`,
     );
   }
 }

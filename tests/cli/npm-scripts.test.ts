@@ -2,9 +2,9 @@
  * The npm script names of the old data layer's command table are a contract:
  * each one runs, through npm, as the README shows it.
  */
-import { readFile } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { emptyDatabase, type TestDatabase } from '../support/databases.ts';
+import { DATA_TABLES, emptyDatabase, query, type TestDatabase } from '../support/databases.ts';
 import { PROJECT_ROOT, runNpm } from '../support/run-cli.ts';
 
 describe("the README's command table, through npm", () => {
@@ -48,6 +48,21 @@ describe("the README's command table, through npm", () => {
 
     expect(result.code, result.output).toBe(0);
     expect(result.output).toContain(expected);
+  });
+
+  it('npm run db:reset -- --force leaves an empty, migrated database: the seed does not run', async () => {
+    await runNpm(['db:seed'], { env: env() });
+    expect(await query(database.url, 'SELECT 1 FROM users')).not.toHaveLength(0);
+
+    const result = await runNpm(['db:reset', '--', '--force'], { env: env() });
+
+    expect(result.code, result.output).toBe(0);
+    for (const table of DATA_TABLES) expect(await query(database.url, `SELECT 1 FROM "${table}"`), table).toEqual([]);
+    const applied = await query(database.url, 'SELECT 1 FROM _prisma_migrations WHERE finished_at IS NOT NULL');
+    expect(applied).toHaveLength(
+      (await readdir(`${PROJECT_ROOT}prisma/migrations`, { withFileTypes: true })).filter((e) => e.isDirectory())
+        .length,
+    );
   });
 
   it('npm run db:reset without --force refuses to wipe a database from a script, and says how', async () => {

@@ -3,6 +3,7 @@
  * promised, idempotent by upsert, refusing a database it must not touch.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freePort } from '../../src/harness/servers/free-port.ts';
 import { DATA_TABLES, emptyDatabase, migratedDatabase, query, type TestDatabase } from '../support/databases.ts';
 import { runNpm, runPrisma } from '../support/run-cli.ts';
 
@@ -128,6 +129,53 @@ describe('npm run db:seed', () => {
     } finally {
       await fresh.drop();
     }
+  });
+
+  it('against a stopped server, says it is not reachable and to start it (exit 4), not to migrate', async () => {
+    const port = await freePort(); // nothing listens there a moment later
+
+    const result = await runNpm(['seed:baseline'], {
+      env: { DATABASE_URL: `postgresql://postgres:hunter2@127.0.0.1:${port}/ctoprojects` },
+    });
+
+    expect(result.code).toBe(4);
+    expect(result.stderr).toContain(
+      `Error: seeding the baseline: the server at 127.0.0.1:${port} (DATABASE_URL) is not reachable (connection refused). Nothing was written. Start your server, or check DATABASE_URL.`,
+    );
+    expect(result.output).not.toContain('migrate');
+    expect(result.output).not.toContain('hunter2');
+  });
+
+  it("against db:up's server stopped, says to start it with npm run db:up", async () => {
+    const port = await freePort();
+
+    const result = await runNpm(['seed:baseline'], {
+      env: {
+        FIXTURES_DEV_PORT: String(port),
+        DATABASE_URL: `postgresql://postgres:postgres@localhost:${port}/ctoprojects`,
+      },
+    });
+
+    expect(result.code).toBe(4);
+    expect(result.stderr).toContain(
+      `the server at localhost:${port} (DATABASE_URL) is not reachable (connection refused). Nothing was written. It is the development server: start it with npm run db:up.`,
+    );
+  });
+
+  it('with a wrong password, says the login was refused and names the variable that won, not migrate deploy', async () => {
+    const url = new URL(database.url);
+    url.password = 'not-the-password';
+
+    const result = await runNpm(['seed:baseline'], {
+      env: { DATABASE_URL: database.url, DIRECT_DATABASE_URL: url.toString() },
+    });
+
+    expect(result.code).toBe(4);
+    expect(result.stderr).toContain(
+      `the server at ${url.hostname}:${url.port} refused the user "${decodeURIComponent(url.username)}" (password authentication failed): check the user and password in DIRECT_DATABASE_URL. Nothing was written.`,
+    );
+    expect(result.output).not.toContain('migrate');
+    expect(result.output).not.toContain('not-the-password');
   });
 
   it('refuses a server that is not on this machine unless told', async () => {

@@ -12,8 +12,10 @@
  * - `system`: PostgreSQL from Debian's packages.
  *
  * Automatic: `external` when `TEST_DATABASE_URL` is set, else `testcontainers`
- * when Docker answers, else `embedded` when its package is installed, else `system`.
+ * when its packages are installed and Docker answers, else `embedded` when its
+ * package is installed, else `system`.
  */
+import { createRequire } from 'node:module';
 import createDebug from 'debug';
 import { ConfigurationError, parseDatabaseUrl } from '../../config/database-url.ts';
 import { findServerBinaries, startLocalPostgres } from './local-postgres.ts';
@@ -34,6 +36,27 @@ export interface StartedServer {
 /** Loaded only when used: the testcontainers packages are optional, and slow to import. */
 const loadTestcontainers = () => import('./testcontainers.ts');
 
+/** The optional peer dependencies the testcontainers provider needs. */
+const TESTCONTAINERS_PACKAGES = ['testcontainers', '@testcontainers/postgresql'] as const;
+const INSTALL_TESTCONTAINERS = `npm install --save-dev ${TESTCONTAINERS_PACKAGES.join(' ')}`;
+
+/**
+ * The packages of `names` that do not resolve from here, where the provider
+ * imports them: not installed. (A package that resolves but fails to load is
+ * another matter, reported with its own error.)
+ */
+function missingPackages(names: readonly string[]): string[] {
+  const require = createRequire(import.meta.url);
+  return names.filter((name) => {
+    try {
+      require.resolve(`${name}/package.json`);
+      return false;
+    } catch (error) {
+      return (error as NodeJS.ErrnoException).code === 'MODULE_NOT_FOUND';
+    }
+  });
+}
+
 export async function chooseProvider(env: NodeJS.ProcessEnv = process.env): Promise<ProviderName> {
   const chosen = env.FIXTURES_PROVIDER;
   if (chosen) {
@@ -46,9 +69,18 @@ export async function chooseProvider(env: NodeJS.ProcessEnv = process.env): Prom
     return chosen as ProviderName;
   }
   if (env.TEST_DATABASE_URL) return 'external';
+  // Not installed is a choice the project made (they are optional peers), not a fault: skip them without a word.
+  const missing = missingPackages(TESTCONTAINERS_PACKAGES);
+  if (missing.length > 0) {
+    debug('%s not installed: no testcontainers provider', missing.join(' and '));
+    return localFallback();
+  }
   const dockerAnswers = await loadTestcontainers().then(
     (testcontainers) => testcontainers.dockerIsAvailable(),
-    () => false,
+    (error: Error) => {
+      debug('testcontainers does not load: %s', error.message);
+      return false;
+    },
   );
   if (dockerAnswers) return 'testcontainers';
   return localFallback();
@@ -57,7 +89,8 @@ export async function chooseProvider(env: NodeJS.ProcessEnv = process.env): Prom
 export async function startServer(env: NodeJS.ProcessEnv = process.env): Promise<StartedServer> {
   const provider = await chooseProvider(env);
   const started = performance.now();
-  if (!env.FIXTURES_PROVIDER && (provider === 'embedded' || provider === 'system')) {
+  const local = provider === 'embedded' || provider === 'system';
+  if (!env.FIXTURES_PROVIDER && local && missingPackages(TESTCONTAINERS_PACKAGES).length === 0) {
     notice(`No Docker engine answers, so no testcontainers: using ${provider} PostgreSQL.`);
   }
   if (provider === 'external') {
@@ -65,12 +98,20 @@ export async function startServer(env: NodeJS.ProcessEnv = process.env): Promise
     return { provider, adminUrl, stop: async () => {} };
   }
   if (provider === 'testcontainers') {
+    const missing = missingPackages(TESTCONTAINERS_PACKAGES);
+    if (missing.length > 0) {
+      throw new ConfigurationError(
+        'FIXTURES_PROVIDER',
+        `FIXTURES_PROVIDER is "testcontainers", but ${missing.join(' and ')} ${missing.length === 1 ? 'is' : 'are'} not installed: ` +
+          `${INSTALL_TESTCONTAINERS}, or use FIXTURES_PROVIDER=embedded.`,
+      );
+    }
     const { startTestcontainersServer, TestcontainersServerError } = await loadTestcontainers().catch(
       (error: unknown) => {
         throw new ConfigurationError(
           'FIXTURES_PROVIDER',
           `FIXTURES_PROVIDER is "testcontainers", but its packages do not load (${(error as Error).message}): ` +
-            'npm install --save-dev testcontainers @testcontainers/postgresql, or use FIXTURES_PROVIDER=embedded.',
+            `reinstall them (${INSTALL_TESTCONTAINERS}), or use FIXTURES_PROVIDER=embedded.`,
         );
       },
     );
