@@ -21,21 +21,32 @@ import { enterDataScope } from '../factories/data-scope.ts';
 import { flushProfile } from '../factories/profile.ts';
 import { createDatabaseContext, type DatabaseContext } from '../harness/database-context.ts';
 import type { Isolation } from '../harness/isolation.ts';
+import { closeRunPools } from '../harness/run-pools.ts';
 import { FileDatabase, type ResetMode } from './file-database.ts';
 
 export { LeftoverConnectionsError } from '../harness/leftover-connections.ts';
 export type { Isolation, ResetMode };
 
 export const test = baseTest.extend<{
+  dbPools: undefined;
   dbReset: ResetMode;
   dbIsolation: Isolation;
   fileDatabase: FileDatabase;
   db: DatabaseContext;
 }>({
+  // What the worker's pools prepared ahead and never handed out is dropped when the worker ends, not the run.
+  dbPools: [
+    // biome-ignore lint/correctness/noEmptyPattern: Vitest reads a fixture's dependencies from this pattern.
+    async ({}, use) => {
+      await use(undefined);
+      await closeRunPools();
+    },
+    { scope: 'worker' },
+  ],
   dbReset: ['transaction', { scope: 'file' }],
   dbIsolation: ['database', { scope: 'file' }],
   fileDatabase: [
-    async ({ dbReset, dbIsolation }, use) => {
+    async ({ dbReset, dbIsolation, dbPools: _ }, use) => {
       const database = await FileDatabase.open(dbIsolation, dbReset);
       try {
         await use(database);
