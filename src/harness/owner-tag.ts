@@ -19,7 +19,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync, readlinkSync } from 'node:fs';
 import { hostname } from 'node:os';
-import { processIsRunning } from './abandoned.ts';
+import { processIsAlive } from './abandoned.ts';
 
 /** The pattern of a tag inside a longer name (no anchors, one capture group per part). */
 export const OWNER_TAG_PATTERN = '([0-9a-f]{8})_([1-9][0-9]{0,9})_([0-9a-z]{1,13})';
@@ -84,7 +84,7 @@ export function parseOwnerTag(tag: string): OwnerTag | undefined {
 export function ownerIsGone(tag: string): boolean {
   const owner = parseOwnerTag(tag);
   if (!owner || owner.machine !== thisMachine()) return false;
-  if (!processIsRunning(owner.pid)) return true;
+  if (!processIsAlive(owner.pid)) return true;
   const start = processStart(owner.pid);
   return owner.start !== '0' && start !== '0' && start !== owner.start;
 }

@@ -6,6 +6,7 @@
  */
 import { ConfigurationError, redactPasswords } from '../config/database-url.ts';
 import { MIGRATIONS_DIR, SCHEMA_PATH } from '../package-files.ts';
+import { runOnExit } from './exit-helper.ts';
 import { currentOwnerTag } from './owner-tag.ts';
 import { findKept, reapAbandonedDatabases } from './reaper.ts';
 import { type ProviderName, startServer } from './servers/provider.ts';
@@ -40,13 +41,21 @@ export const DATA_MODEL: TemplateSource = {
   schemaPath: SCHEMA_PATH,
 };
 
-/** Starts the run's server and builds (or finds) its template; `teardown` stops what was started. */
+/**
+ * Starts the run's server and builds (or finds) its template; `teardown` stops
+ * what was started. Until then, an exit or a SIGINT or SIGTERM stops it too:
+ * a throwaway server with everything on it, or on an external server, the
+ * databases and schemas of this run.
+ */
 export async function setUpRun(
   env: NodeJS.ProcessEnv = process.env,
   source: TemplateSource = DATA_MODEL,
 ): Promise<{ setup: RunSetup; teardown: () => Promise<void> }> {
   const owner = currentOwnerTag();
   const server = await startServer(env);
+  // A throwaway server takes its databases along when it stops; an external one stays, and so would they.
+  const forgetOnExit =
+    server.provider === 'external' ? runOnExit({ adminUrl: server.adminUrl.toString(), owner }) : () => {};
   try {
     await reapAbandonedDatabases(server.adminUrl);
     // A server where this role may not create databases still serves `schema` isolation.
@@ -68,12 +77,16 @@ export async function setUpRun(
           await reapAbandonedDatabases(server.adminUrl, { finishedOwner: owner });
           keepServer = server.provider !== 'external' && (await findKept(server.adminUrl)).length > 0;
         } finally {
-          if (keepServer) noticeServerKept(server.provider, server.adminUrl);
-          else await server.stop();
+          forgetOnExit();
+          if (keepServer) {
+            server.leave();
+            noticeServerKept(server.provider, server.adminUrl);
+          } else await server.stop();
         }
       },
     };
   } catch (error) {
+    forgetOnExit();
     await server.stop();
     throw error;
   }
