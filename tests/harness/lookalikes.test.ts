@@ -6,17 +6,20 @@
  * marked or not, and leaves every look-alike alone.
  */
 import { randomBytes } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { writeDatabaseMarker, writeSchemaMarker } from '../../src/harness/database-marker.ts';
 import { currentOwnerTag, formatOwnerTag, thisMachine } from '../../src/harness/owner-tag.ts';
 import { reapAbandonedDatabases } from '../../src/harness/reaper.ts';
-import { setUpRun } from '../../src/harness/run-setup.ts';
+import { DATA_MODEL, setUpRun } from '../../src/harness/run-setup.ts';
 import { SchemaPool } from '../../src/harness/schema-pool.ts';
+import { startLocalPostgres } from '../../src/harness/servers/local-postgres.ts';
 import { ensureTemplate, TemplateBuildError, templateName } from '../../src/harness/template.ts';
 import { quoteIdentifier } from '../../src/sql/quote-identifier.ts';
 import { withClient } from '../../src/sql/with-client.ts';
 import { query, serverUrlFor } from '../support/databases.ts';
 import { deadPid } from '../support/dead-pid.ts';
+import { runVitest } from '../support/nested-vitest.ts';
 import { type OwnDataModel, ownDataModel } from '../support/own-data-model.ts';
 
 const hex = (bytes: number) => randomBytes(bytes).toString('hex');
@@ -233,5 +236,44 @@ describe('the reaper on a shared server', () => {
           await client.query(`DROP SCHEMA IF EXISTS ${quoteIdentifier(schema)} CASCADE`);
       });
     }
+  });
+});
+
+describe('a full run on a server holding look-alikes', () => {
+  it("refuses an unmarked database with the real template's name, then, once it is renamed, runs and leaves every look-alike as it was", async () => {
+    await using server = await startLocalPostgres({ binaries: 'system' });
+    const url = (database: string) => Object.assign(new URL(server.url), { pathname: `/${database}` }).toString();
+    const template = await withClient(server.url.toString(), (client) => templateName(client, DATA_MODEL));
+    const lookalikes = [`fixtures_db_${deadPid()}_${hex(5)}`, 'fixtures_db_lookalike'];
+    await withClient(server.url.toString(), async (client) => {
+      for (const name of [template, ...lookalikes]) await client.query(`CREATE DATABASE ${quoteIdentifier(name)}`);
+      await client.query('CREATE SCHEMA fixtures_schema_lookalike');
+      await client.query('CREATE TABLE fixtures_schema_lookalike.learners AS SELECT generate_series(1, 100) AS id');
+    });
+    for (const name of [template, ...lookalikes])
+      await query(url(name), 'CREATE TABLE learners AS SELECT generate_series(1, 100) AS id');
+    const config = fileURLToPath(new URL('fixtures/exit/vitest.config.ts', import.meta.url));
+    const options = {
+      env: { FIXTURES_PROVIDER: 'external', TEST_DATABASE_URL: server.url.toString(), FIXTURES_HARNESS: undefined },
+      timeoutMs: 60_000,
+    };
+
+    const refused = await runVitest(config, [], options);
+    await query(server.url.toString(), `ALTER DATABASE "${template}" RENAME TO "${template}_saved"`);
+    const after = await runVitest(config, [], options);
+
+    expect(refused.code).not.toBe(0);
+    expect(refused.output).toContain(
+      `UnmarkedLookalikeError: The database ${template} on 127.0.0.1:${server.url.port} is named like the harness's template`,
+    );
+    expect(after.code, after.output).toBe(0);
+    expect(after.output).toMatch(/Tests\s+1 passed/);
+    for (const name of [`${template}_saved`, ...lookalikes]) expect(await rowsIn(url(name), 'learners')).toBe(100);
+    expect(await rowsIn(server.url.toString(), 'fixtures_schema_lookalike.learners')).toBe(100);
+    const left = await query<{ datname: string }>(
+      server.url.toString(),
+      "SELECT datname FROM pg_database WHERE datname LIKE 'fixtures\\_%' ORDER BY 1",
+    );
+    expect(left.map(({ datname }) => datname).sort()).toEqual([template, `${template}_saved`, ...lookalikes].sort());
   });
 });
