@@ -101,7 +101,7 @@ async function main(): Promise<void> {
           await unpooledSchemas.release(name);
           return elapsed;
         },
-        'CREATE SCHEMA + the migrations through the engine',
+        'a copy of the template schema: the migration scripts replayed, the history copied',
       ),
     );
     await unpooledSchemas.close();

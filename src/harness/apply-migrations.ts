@@ -24,13 +24,18 @@ export class MigrationError extends Error {
 /**
  * Applies every migration of `source` to `url` (`?schema=` becomes the
  * engine's `search_path`, so unqualified migration SQL lands in that schema).
- * `target` names what is migrated, for the error message.
+ * `target` names what is migrated, for the error message. Resolves to the
+ * names of the migrations it applied (none for a database already up to date).
  */
-export async function applyMigrations(url: URL, source: TemplateSource, target: string): Promise<void> {
+export async function applyMigrations(url: URL, source: TemplateSource, target: string): Promise<string[]> {
   const session = await openEngineSession({ url }, [[source.schemaPath, await readFile(source.schemaPath, 'utf8')]]);
   try {
     const migrationsList = await readMigrationsList(source.migrationsDir);
-    await session.engine.applyMigrations({ migrationsList, filters: { externalTables: [], externalEnums: [] } });
+    const { appliedMigrationNames } = await session.engine.applyMigrations({
+      migrationsList,
+      filters: { externalTables: [], externalEnums: [] },
+    });
+    return appliedMigrationNames;
   } catch (error) {
     const { message } = session.explain(error) as Error;
     throw new MigrationError(`Applying ${source.migrationsDir} to ${target} failed: ${redactPasswords(message)}`);

@@ -1,25 +1,31 @@
 /**
  * Test databases cloned from the template (`CREATE DATABASE … TEMPLATE`),
- * with a few prepared ahead in the background so that a test file rarely
- * waits for one. Every clone carries the harness's marker and is dropped when
- * released or when the pool closes.
+ * one prepared ahead once a process has asked for two (prepared-ahead.ts).
+ * Every clone is named with its owner's tag (harness-names.ts), so that one
+ * its process was killed before marking is still known for the harness's;
+ * it carries the harness's marker, and is dropped when released or when the
+ * pool closes.
  */
-import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import createDebug from 'debug';
 import pg from 'pg';
 import { quoteIdentifier } from '../sql/quote-identifier.ts';
 import { writeDatabaseMarker } from './database-marker.ts';
+import { newCloneName } from './harness-names.ts';
 import type { DatabasePool, IsolatedDatabase } from './isolation.ts';
 import { closeLeftoverConnections, LeftoverConnectionsError } from './leftover-connections.ts';
+import { currentOwnerTag } from './owner-tag.ts';
+import { PreparedAhead } from './prepared-ahead.ts';
 
 const debug = createDebug('fixtures:clone');
 
 export interface ClonePoolOptions {
   readonly adminUrl: URL;
   readonly template: string;
-  /** How many clones to keep ready; 0 clones on demand only. */
+  /** How many clones to keep ready once the process has asked for two; 0 clones on demand only. */
   readonly size?: number;
+  /** The tag of the run that owns the clones (owner-tag.ts); this process's by default. */
+  readonly owner?: string;
 }
 
 /** A database handed out by the pool; its URL has the admin URL's credentials. */
@@ -29,25 +35,23 @@ export class ClonePool implements DatabasePool {
   readonly #adminUrl: URL;
   readonly #admin: pg.Pool;
   readonly #template: string;
-  readonly #size: number;
-  readonly #ready: Promise<string>[] = [];
+  readonly #owner: string;
+  readonly #ahead: PreparedAhead;
   #closed = false;
 
-  constructor({ adminUrl, template, size = 2 }: ClonePoolOptions) {
+  constructor({ adminUrl, template, size = 1, owner = currentOwnerTag() }: ClonePoolOptions) {
     // Clones are made one at a time per pool: concurrent copies of one template only contend for the disk.
     this.#adminUrl = adminUrl;
     this.#admin = new pg.Pool({ connectionString: adminUrl.toString(), max: 1, allowExitOnIdle: true });
     this.#template = template;
-    this.#size = size;
-    this.#refill();
+    this.#owner = owner;
+    this.#ahead = new PreparedAhead(size, () => this.#clone());
   }
 
   /** A fresh clone: one of those prepared, or one made now. */
   async acquire(): Promise<Clone> {
     if (this.#closed) throw new Error('This clone pool is closed: acquire a database before closing it.');
-    const next = this.#ready.shift() ?? this.#clone();
-    this.#refill();
-    const name = await next;
+    const name = await this.#ahead.take();
     const url = new URL(this.#adminUrl);
     url.pathname = `/${name}`;
     return { name, url: url.toString(), isolation: 'database' };
@@ -88,29 +92,19 @@ export class ClonePool implements DatabasePool {
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
-    const prepared = await Promise.allSettled(this.#ready.splice(0));
-    for (const clone of prepared) if (clone.status === 'fulfilled') await this.#drop(clone.value);
+    for (const name of await this.#ahead.drain()) {
+      await this.#admin.query(`DROP DATABASE IF EXISTS ${quoteIdentifier(name)} WITH (FORCE)`);
+    }
     await this.#admin.end();
   }
 
-  async #drop(name: string): Promise<void> {
-    await this.#admin.query(`DROP DATABASE IF EXISTS ${quoteIdentifier(name)} WITH (FORCE)`);
-  }
-
-  #refill(): void {
-    while (!this.#closed && this.#ready.length < this.#size) {
-      const clone = this.#clone();
-      clone.catch(() => {}); // surfaced to whoever acquires it
-      this.#ready.push(clone);
-    }
-  }
-
   async #clone(): Promise<string> {
-    const name = `fixtures_db_${process.pid}_${randomBytes(5).toString('hex')}`;
+    const name = newCloneName(this.#owner);
     const started = performance.now();
     const client = await this.#admin.connect();
     try {
       await client.query(`CREATE DATABASE ${quoteIdentifier(name)} TEMPLATE ${quoteIdentifier(this.#template)}`);
+      // A second statement, which a killed process never sends: until then, the name alone says whose it is.
       await writeDatabaseMarker(client, name, this.#marker());
     } finally {
       client.release();

@@ -8,6 +8,7 @@
 import { ConfigurationError, redactPasswords } from '../config/database-url.ts';
 import { ClonePool } from './clone-pool.ts';
 import { type DatabasePool, ISOLATIONS, type Isolation } from './isolation.ts';
+import { currentOwnerTag } from './owner-tag.ts';
 import { adminUrlOf, type RunSetup, runSetupFromEnv, setUpRun } from './run-setup.ts';
 import { SchemaPool } from './schema-pool.ts';
 
@@ -21,7 +22,7 @@ function runSetup(): Promise<RunSetup> {
     const started = await setUpRun();
     // Started here, so stopped here: when nothing is left to do, not after every database.
     process.once('beforeExit', () => {
-      void Promise.allSettled([...pools.values()].map((pool) => pool.then((p) => p.close()))).finally(started.teardown);
+      void closeRunPools().finally(started.teardown);
     });
     return started.setup;
   })();
@@ -46,10 +47,24 @@ export function runPool(isolation: Isolation): Promise<DatabasePool> {
   return pool;
 }
 
+/**
+ * Closes this process's pools, dropping what they prepared ahead and never
+ * handed out; the next `runPool` makes new ones. For the end of a worker
+ * (the Vitest fixtures' worker teardown), not only of the run.
+ */
+export async function closeRunPools(): Promise<void> {
+  const closing = [...pools.values()];
+  pools.clear();
+  await Promise.allSettled(closing.map((pool) => pool.then((p) => p.close())));
+}
+
 /** The pool for `isolation` on the server and template of `setup`. */
 export function createPool(setup: RunSetup, isolation: Isolation): DatabasePool {
   const adminUrl = adminUrlOf(setup);
-  if (isolation === 'schema') return new SchemaPool({ adminUrl, source: setup.source });
+  // A setup an older version wrote has no owner: the worker's own tag is the next best.
+  const owner = setup.owner ?? currentOwnerTag();
+  if (isolation === 'schema')
+    return new SchemaPool({ adminUrl, source: setup.source, template: setup.template, owner });
   if (setup.templateRefused !== undefined) {
     throw new ConfigurationError(
       'isolation',
@@ -59,5 +74,5 @@ export function createPool(setup: RunSetup, isolation: Isolation): DatabasePool 
         'or grant the role CREATEDB.',
     );
   }
-  return new ClonePool({ adminUrl, template: setup.template });
+  return new ClonePool({ adminUrl, template: setup.template, owner });
 }

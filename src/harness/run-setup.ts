@@ -6,6 +6,8 @@
  */
 import { ConfigurationError, redactPasswords, tryParseUrl } from '../config/database-url.ts';
 import { MIGRATIONS_DIR, SCHEMA_PATH } from '../package-files.ts';
+import { runOnExit } from './exit-helper.ts';
+import { currentOwnerTag } from './owner-tag.ts';
 import { findKept, reapAbandonedDatabases } from './reaper.ts';
 import { type ProviderName, startServer } from './servers/provider.ts';
 import { ensureTemplate, type TemplateSource } from './template.ts';
@@ -25,6 +27,12 @@ export interface RunSetup {
   readonly templateRefused?: string;
   /** The data model, which `schema` isolation migrates each schema to. */
   readonly source: TemplateSource;
+  /**
+   * The tag of the process that set the run up (owner-tag.ts), in the name of
+   * every database and schema the run's workers create: they are the run's,
+   * dropped at its end, and reaped by the next run once that process is gone.
+   */
+  readonly owner: string;
 }
 
 /** This package's own data model. */
@@ -33,39 +41,52 @@ export const DATA_MODEL: TemplateSource = {
   schemaPath: SCHEMA_PATH,
 };
 
-/** Starts the run's server and builds (or finds) its template; `teardown` stops what was started. */
+/**
+ * Starts the run's server and builds (or finds) its template; `teardown` stops
+ * what was started. Until then, an exit or a SIGINT or SIGTERM stops it too:
+ * a throwaway server with everything on it, or on an external server, the
+ * databases and schemas of this run.
+ */
 export async function setUpRun(
   env: NodeJS.ProcessEnv = process.env,
   source: TemplateSource = DATA_MODEL,
 ): Promise<{ setup: RunSetup; teardown: () => Promise<void> }> {
+  const owner = currentOwnerTag();
   const server = await startServer(env);
+  // A throwaway server takes its databases along when it stops; an external one stays, and so would they.
+  const forgetOnExit =
+    server.provider === 'external' ? runOnExit({ adminUrl: server.adminUrl.toString(), owner }) : () => {};
   try {
     await reapAbandonedDatabases(server.adminUrl);
     // A server where this role may not create databases still serves `schema` isolation.
-    const template = await ensureTemplate(server.adminUrl, source);
+    const template = await ensureTemplate(server.adminUrl, source, owner);
     const setup: RunSetup = {
       provider: server.provider,
       adminUrl: server.adminUrl.toString(),
       template: template.name,
       ...(template.refused !== undefined && { templateRefused: redactPasswords(template.refused) }),
       source,
+      owner,
     };
     return {
       setup,
-      // By the end of a run its workers are done: whatever they left is abandoned now,
-      // including what thread workers made under this very process's pid.
+      // By the end of a run its workers are done: whatever carries its tag is abandoned now.
       teardown: async () => {
         let keepServer = false;
         try {
-          await reapAbandonedDatabases(server.adminUrl, process.pid);
+          await reapAbandonedDatabases(server.adminUrl, { finishedOwner: owner });
           keepServer = server.provider !== 'external' && (await findKept(server.adminUrl)).length > 0;
         } finally {
-          if (keepServer) noticeServerKept(server.provider, server.adminUrl);
-          else await server.stop();
+          forgetOnExit();
+          if (keepServer) {
+            server.leave();
+            noticeServerKept(server.provider, server.adminUrl);
+          } else await server.stop();
         }
       },
     };
   } catch (error) {
+    forgetOnExit();
     await server.stop();
     throw error;
   }

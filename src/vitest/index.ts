@@ -8,6 +8,7 @@ import { enterDataScope } from '../factories/data-scope.ts';
 import { flushProfile } from '../factories/profile.ts';
 import { createDatabaseContext, type DatabaseContext } from '../harness/database-context.ts';
 import type { Isolation } from '../harness/isolation.ts';
+import { closeRunPools } from '../harness/run-pools.ts';
 import { FileDatabase, type ResetMode } from './file-database.ts';
 
 export { ConfigurationError, DatabaseUrlError } from '../config/database-url.ts';
@@ -36,14 +37,24 @@ export interface DbFixtures {
  * name is this package's, so that a user's own fixture cannot replace it.
  */
 interface FileFixtures {
+  /** Worker-scoped: what the worker's pools prepared ahead and never handed out is dropped when the worker ends. */
+  ctoprojectsPools: undefined;
   ctoprojectsFileDatabase: FileDatabase;
 }
 
 const withFileDatabase = baseTest.extend<Omit<DbFixtures, 'db'> & FileFixtures>({
+  ctoprojectsPools: [
+    // biome-ignore lint/correctness/noEmptyPattern: Vitest reads a fixture's dependencies from this pattern.
+    async ({}, use) => {
+      await use(undefined);
+      await closeRunPools();
+    },
+    { scope: 'worker' },
+  ],
   dbReset: ['transaction', { scope: 'file' }],
   dbIsolation: ['database', { scope: 'file' }],
   ctoprojectsFileDatabase: [
-    async ({ dbReset, dbIsolation }, use) => {
+    async ({ dbReset, dbIsolation, ctoprojectsPools: _ }, use) => {
       const database = await FileDatabase.open(dbIsolation, dbReset);
       try {
         await use(database);

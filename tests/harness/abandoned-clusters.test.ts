@@ -1,16 +1,22 @@
 /**
  * A run killed with SIGKILL cannot stop the throwaway server it started; the
- * next start finds it by its owner file, stops it and removes its files.
+ * next start finds it by the owner in its directory's name, stops it and
+ * removes its files. A cluster of an older version, named without an owner,
+ * is found by its owner file.
  */
-import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { writeFile } from 'node:fs/promises';
-import { hostname } from 'node:os';
-import { dirname, join } from 'node:path';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { hostname, tmpdir } from 'node:os';
+import { basename, dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import { reapAbandonedClusters } from '../../src/harness/servers/abandoned-clusters.ts';
 import { startLocalPostgres } from '../../src/harness/servers/local-postgres.ts';
+import { deadPid } from '../support/dead-pid.ts';
+import { startNode } from '../support/run-cli.ts';
+
+const START_CLUSTER = fileURLToPath(new URL('fixtures/start-cluster-script.ts', import.meta.url));
 
 async function answers(url: URL): Promise<boolean> {
   const client = new pg.Client({ connectionString: url.toString(), connectionTimeoutMillis: 2000 });
@@ -23,30 +29,44 @@ async function answers(url: URL): Promise<boolean> {
   }
 }
 
-/** The pid of a process that has already exited. */
-function deadPid(): number {
-  const child = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))']);
-  return Number(child.stdout.toString());
-}
-
 describe('a throwaway cluster whose process died', () => {
   it('is stopped and removed by the next reaping, while a live owner keeps its cluster', async () => {
-    const orphan = await startLocalPostgres({ binaries: 'system' });
+    // Started first: a start reaps, and would reap the orphan before the test does.
     const kept = await startLocalPostgres({ binaries: 'system' });
-    const orphanRoot = dirname(orphan.dataDir);
     try {
-      await writeFile(join(orphanRoot, 'owner.json'), JSON.stringify({ host: hostname(), pid: deadPid() }));
+      const orphaned = startNode([START_CLUSTER], { timeoutMs: 60_000 });
+      const { url, dataDir } = JSON.parse(await orphaned.line(/^\{"url"/)) as { url: string; dataDir: string };
+      orphaned.child.kill('SIGKILL');
+      await orphaned.result;
+      expect(await answers(new URL(url))).toBe(true);
 
       const reaped = await reapAbandonedClusters();
 
-      expect(reaped).toContain(orphanRoot);
-      expect(existsSync(orphanRoot)).toBe(false);
-      expect(await answers(orphan.url)).toBe(false);
+      expect(reaped).toContain(dirname(dataDir));
+      expect(existsSync(dirname(dataDir))).toBe(false);
+      expect(await answers(new URL(url))).toBe(false);
       expect(reaped).not.toContain(dirname(kept.dataDir));
       expect(await answers(kept.url)).toBe(true);
     } finally {
-      await orphan.stop();
       await kept.stop();
+    }
+  });
+
+  it('of an older version is known by its owner file, and one without any is left alone', async () => {
+    const parent = await mkdtemp(join(tmpdir(), 'fixtures-reap-test-'));
+    const old = join(parent, 'fixtures-pg-Ab12Cd');
+    const unknown = join(parent, 'fixtures-pg-Ef34Gh');
+    try {
+      await mkdir(join(old, 'data'), { recursive: true });
+      await writeFile(join(old, 'owner.json'), JSON.stringify({ host: hostname(), pid: deadPid() }));
+      await mkdir(join(unknown, 'data'), { recursive: true });
+
+      const reaped = await reapAbandonedClusters([parent]);
+
+      expect(reaped.map((root) => basename(root))).toEqual(['fixtures-pg-Ab12Cd']);
+      expect(existsSync(unknown)).toBe(true);
+    } finally {
+      await rm(parent, { recursive: true, force: true });
     }
   });
 });

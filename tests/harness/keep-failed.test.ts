@@ -10,7 +10,7 @@ import { afterAll, describe, expect, inject, it, vi } from 'vitest';
 import { ClonePool } from '../../src/harness/clone-pool.ts';
 import { keptNotice } from '../../src/harness/keep-failed.ts';
 import { reapAbandonedDatabases } from '../../src/harness/reaper.ts';
-import { setUpRun } from '../../src/harness/run-setup.ts';
+import { runSetupFromEnv, setUpRun } from '../../src/harness/run-setup.ts';
 import { findServerBinaries } from '../../src/harness/servers/local-postgres.ts';
 import { query, serverUrlFor } from '../support/databases.ts';
 import { runFixtureFiles } from '../support/nested-vitest.ts';
@@ -90,7 +90,9 @@ describe('withDatabase with FIXTURES_KEEP_FAILED=1', () => {
   it('is left alone by the reaper, even at the end of the run that made it', async () => {
     const [name] = kept;
 
-    const reaped = await reapAbandonedDatabases(new URL(inject('serverUrl')), process.pid);
+    const reaped = await reapAbandonedDatabases(new URL(inject('serverUrl')), {
+      finishedOwner: runSetupFromEnv()?.owner,
+    });
 
     expect(reaped).not.toContain(name);
     expect(await markerOf(name as string)).toMatchObject({ kept: true });

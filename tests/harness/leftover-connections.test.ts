@@ -89,7 +89,9 @@ describe('connections left open on ctx.url', () => {
       await second.user.count();
     });
 
-    await expect(outcome).rejects.toThrow(/^1 connection was still open on fixtures_db_\d+_[0-9a-f]+ when/);
+    await expect(outcome).rejects.toThrow(
+      /^1 connection was still open on fixtures_db_[0-9a-f]{8}_\d+_[0-9a-z]+_[0-9a-f]{10} when/,
+    );
     expect(await exists(name)).toBe(false);
   });
 

@@ -39,7 +39,7 @@ describe("withDatabase(fn, { isolation: 'schema' })", () => {
       { isolation: 'schema' },
     );
 
-    expect(seen.name).toMatch(/^fixtures_schema_\d+_[0-9a-f]{10}$/);
+    expect(seen.name).toMatch(/^fixtures_schema_[0-9a-f]{8}_\d+_[0-9a-z]+_[0-9a-f]{10}$/);
     expect(new URL(seen.url).searchParams.get('schema')).toBe(seen.name);
     expect(seen.users).toBe(1);
     expect(seen.history).toEqual([{ migration_name: expect.stringMatching(/^\d+_/), finished: true }]);
@@ -164,7 +164,6 @@ describe('a role that may create schemas but not databases', () => {
   });
 
   it('gets no template, says why, and still gets migrated schemas', async () => {
-    // An external server is never stopped, and its teardown would only reap: nothing to tear down here.
     const run = await setUpRun(
       { ...process.env, FIXTURES_PROVIDER: 'external', TEST_DATABASE_URL: roleUrl.toString() },
       source,
@@ -179,6 +178,7 @@ describe('a role that may create schemas but not databases', () => {
     );
     await pool.release(schema.name);
     await pool.close();
+    await run.teardown();
 
     expect(tables[0]?.n).toBe(10);
     expect(await schemaExists(schema.name)).toBe(false);
@@ -189,6 +189,8 @@ describe('a role that may create schemas but not databases', () => {
       { ...process.env, FIXTURES_PROVIDER: 'external', TEST_DATABASE_URL: roleUrl.toString() },
       source,
     );
+
+    await run.teardown();
 
     expect(() => createPool(run.setup, 'database')).toThrow(
       new RegExp(

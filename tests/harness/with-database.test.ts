@@ -39,7 +39,7 @@ describe('withDatabase', () => {
   it('drops the database afterwards', async () => {
     const name = await withDatabase(({ name }) => name);
 
-    expect(name).toMatch(/^fixtures_db_\d+_[0-9a-f]{10}$/);
+    expect(name).toMatch(/^fixtures_db_[0-9a-f]{8}_\d+_[0-9a-z]+_[0-9a-f]{10}$/);
     expect(await databaseExists(name)).toBe(false);
   });
 

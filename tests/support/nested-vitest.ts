@@ -6,7 +6,7 @@
  * migration lock, which the nested run's own schemas would then wait for.
  */
 import { fileURLToPath } from 'node:url';
-import { type CliResult, type RunOptions, runNode } from './run-cli.ts';
+import { type CliResult, type RunOptions, runNode, type StartedChild, startNode } from './run-cli.ts';
 
 const VITEST = fileURLToPath(new URL('../../node_modules/vitest/vitest.mjs', import.meta.url));
 const CONFIG = fileURLToPath(new URL('../harness/fixtures/vitest.config.ts', import.meta.url));
@@ -19,4 +19,12 @@ export function runFixtureFiles(filter: string, env: Record<string, string> = {}
 /** `vitest run --config <config> …args`, with `options.env` added. */
 export function runVitest(config: string, args: string[], options: RunOptions = {}): Promise<CliResult> {
   return runNode([VITEST, 'run', '--config', config, ...args], { ...options, env: { NO_COLOR: '1', ...options.env } });
+}
+
+/** The same, without waiting for it: for tests that signal it midway. */
+export function startVitest(config: string, args: string[], options: RunOptions = {}): StartedChild {
+  return startNode([VITEST, 'run', '--config', config, ...args], {
+    ...options,
+    env: { NO_COLOR: '1', ...options.env },
+  });
 }

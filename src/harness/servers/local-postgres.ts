@@ -15,8 +15,18 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import createDebug from 'debug';
-import { CLUSTER_PREFIX, claimCluster, reapAbandonedClusters } from './abandoned-clusters.ts';
+import { cleanUpOnExit } from '../exit-cleanup.ts';
+import { currentOwnerTag } from '../owner-tag.ts';
+import {
+  CLUSTER_PREFIX,
+  claimCluster,
+  ownedPrefix,
+  PASSWORD_DIR_PREFIX,
+  reapAbandonedClusters,
+  reapAbandonedPasswordDirs,
+} from './abandoned-clusters.ts';
 import { throwawayClusterParent } from './cluster-directory.ts';
+import { stopClusterProcesses, stopClusterProcessesSync } from './cluster-processes.ts';
 import { hydrateSymlinks } from './embedded-binaries.ts';
 import { freePort } from './free-port.ts';
 
@@ -51,6 +61,8 @@ export interface StartedLocalPostgres {
   readonly dataDir: string;
   /** Stops the server (and removes a temporary data directory). Safe to call twice. */
   stop(): Promise<void>;
+  /** Leaves a temporary cluster running after this process exits, for the next start to reap. */
+  leave(): void;
   [Symbol.asyncDispose](): Promise<void>;
 }
 
@@ -212,7 +224,10 @@ async function isRunning(binDir: string, dataDir: string): Promise<boolean> {
 /**
  * Starts PostgreSQL on 127.0.0.1. A temporary cluster (no `dataDir`) is tuned
  * for tests: no fsync, no synchronous commit, no full-page writes. A kept one
- * stays durable.
+ * stays durable. A temporary cluster is named with this process's tag from
+ * the moment it exists, and stopped and removed if the process exits or is
+ * sent SIGINT or SIGTERM before `stop()` (exit-cleanup.ts); after a SIGKILL,
+ * the next start reaps it (abandoned-clusters.ts).
  *
  * @example
  * await using server = await startLocalPostgres();
@@ -221,8 +236,19 @@ async function isRunning(binDir: string, dataDir: string): Promise<boolean> {
 export async function startLocalPostgres(options: LocalPostgresOptions = {}): Promise<StartedLocalPostgres> {
   const { binDir, version } = findServerBinaries(options.binaries);
   if (options.dataDir === undefined) await reapAbandonedClusters();
+  await reapAbandonedPasswordDirs();
+  const owner = currentOwnerTag();
   const temporaryRoot =
-    options.dataDir === undefined ? await mkdtemp(join(throwawayClusterParent(), CLUSTER_PREFIX)) : undefined;
+    options.dataDir === undefined
+      ? await mkdtemp(join(throwawayClusterParent(), ownedPrefix(CLUSTER_PREFIX, owner)))
+      : undefined;
+  // From here on, whatever ends this process stops what runs in the cluster and removes it.
+  const forgetOnExit = temporaryRoot
+    ? cleanUpOnExit(() => {
+        stopClusterProcessesSync(temporaryRoot);
+        rmSync(temporaryRoot, { recursive: true, force: true });
+      })
+    : () => {};
   if (temporaryRoot) await claimCluster(temporaryRoot);
   const dataDir = options.dataDir ?? join(temporaryRoot as string, 'data');
   const port = options.port ?? (await freePort());
@@ -230,7 +256,11 @@ export async function startLocalPostgres(options: LocalPostgresOptions = {}): Pr
   const started = performance.now();
 
   const removeTemporary = async () => {
-    if (temporaryRoot) await rm(temporaryRoot, { recursive: true, force: true });
+    if (temporaryRoot) {
+      await stopClusterProcesses(temporaryRoot);
+      await rm(temporaryRoot, { recursive: true, force: true });
+    }
+    forgetOnExit();
   };
 
   try {
@@ -239,13 +269,15 @@ export async function startLocalPostgres(options: LocalPostgresOptions = {}): Pr
     await handToServerUser(dataDir);
     await checkServerUserCanReach(dataDir);
     if (!existsSync(join(dataDir, 'PG_VERSION'))) {
-      // initdb reads the password from a file: kept out of the data directory, which must be empty.
-      const passwordDir = await mkdtemp(join(tmpdir(), 'fixtures-pg-init-'));
+      // initdb reads the password from a file: kept out of the data directory, which must be empty, and
+      // removed when initdb is done, when this process exits, or (after a SIGKILL) by the next start.
+      const passwordDir = await mkdtemp(join(tmpdir(), ownedPrefix(PASSWORD_DIR_PREFIX, owner)));
+      const forgetPasswordDir = cleanUpOnExit(() => rmSync(passwordDir, { recursive: true, force: true }));
       const passwordFile = join(passwordDir, 'password');
-      await writeFile(passwordFile, `${password}\n`, { mode: 0o600 });
-      await handToServerUser(passwordDir);
-      await handToServerUser(passwordFile);
       try {
+        await writeFile(passwordFile, `${password}\n`, { mode: 0o600 });
+        await handToServerUser(passwordDir);
+        await handToServerUser(passwordFile);
         await runServerTool(join(binDir, 'initdb'), [
           '-D',
           dataDir,
@@ -259,6 +291,7 @@ export async function startLocalPostgres(options: LocalPostgresOptions = {}): Pr
         ]);
       } finally {
         await rm(passwordDir, { recursive: true, force: true });
+        forgetPasswordDir();
       }
     }
     // A kept cluster may still be running from an earlier `up`: then there is nothing to start.
@@ -301,5 +334,5 @@ export async function startLocalPostgres(options: LocalPostgresOptions = {}): Pr
     return stopping;
   };
   const url = new URL(`postgresql://postgres:${password}@127.0.0.1:${port}/postgres`);
-  return { url, version, dataDir, stop, [Symbol.asyncDispose]: stop };
+  return { url, version, dataDir, stop, leave: forgetOnExit, [Symbol.asyncDispose]: stop };
 }

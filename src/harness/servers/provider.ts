@@ -31,6 +31,12 @@ export interface StartedServer {
   readonly adminUrl: URL;
   /** Stops a server the harness started; leaves an external one running. Safe to call twice. */
   stop(): Promise<void>;
+  /**
+   * Leaves a server the harness started running after this process exits
+   * (databases were kept on it); the next start reaps it. Without this, an
+   * exit or a SIGINT or SIGTERM stops it (exit-cleanup.ts).
+   */
+  leave(): void;
 }
 
 /** Loaded only when used: the testcontainers packages are optional, and slow to import. */
@@ -95,7 +101,7 @@ export async function startServer(env: NodeJS.ProcessEnv = process.env): Promise
   }
   if (provider === 'external') {
     const adminUrl = parseDatabaseUrl('TEST_DATABASE_URL', env.TEST_DATABASE_URL);
-    return { provider, adminUrl, stop: async () => {} };
+    return { provider, adminUrl, stop: async () => {}, leave: () => {} };
   }
   if (provider === 'testcontainers') {
     const missing = missingPackages(TESTCONTAINERS_PACKAGES);
@@ -135,7 +141,7 @@ export async function startServer(env: NodeJS.ProcessEnv = process.env): Promise
 async function startLocal(provider: 'embedded' | 'system', started: number): Promise<StartedServer> {
   const server = await startLocalPostgres({ binaries: provider });
   debug('%s PostgreSQL %d up in %d ms', provider, server.version, Math.round(performance.now() - started));
-  return { provider, adminUrl: server.url, stop: () => server.stop() };
+  return { provider, adminUrl: server.url, stop: () => server.stop(), leave: () => server.leave() };
 }
 
 /** `embedded` when its package is installed, else `system`. */

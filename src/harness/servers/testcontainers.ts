@@ -25,6 +25,7 @@ import createDebug from 'debug';
 import { type ContainerRuntimeClient, getContainerRuntimeClient, ImageName, Wait } from 'testcontainers';
 import { redactPasswords } from '../../config/database-url.ts';
 import { isAbandonedBy } from '../abandoned.ts';
+import { runOnExit } from '../exit-helper.ts';
 
 const debug = createDebug('fixtures:testcontainers');
 
@@ -75,6 +76,8 @@ export interface StartedTestcontainersServer {
   readonly containerId: string;
   /** Removes the container (a reused one stays running). Safe to call twice. */
   stop(): Promise<void>;
+  /** Leaves the container running after this process exits, for the next start to reap. */
+  leave(): void;
   [Symbol.asyncDispose](): Promise<void>;
 }
 
@@ -143,15 +146,20 @@ export async function startTestcontainersServer(
     reuse ? ' (reusable)' : '',
   );
 
+  // Ryuk, where it runs, removes the container when this process goes; where it does not, a helper does.
+  const leave = reuse ? () => {} : runOnExit({ containerId: container.getId() });
   let stopping: Promise<void> | undefined;
   const stop = () => {
     stopping ??= reuse
       ? Promise.resolve()
       : // A throwaway cluster has nothing worth a clean shutdown.
-        container.stop({ timeout: 0, remove: true, removeVolumes: true }).then(
-          () => debug('removed container %s', container.getId().slice(0, 12)),
-          (error: unknown) => debug('could not remove container %s: %s', container.getId(), (error as Error).message),
-        );
+        container
+          .stop({ timeout: 0, remove: true, removeVolumes: true })
+          .then(
+            () => debug('removed container %s', container.getId().slice(0, 12)),
+            (error: unknown) => debug('could not remove container %s: %s', container.getId(), (error as Error).message),
+          )
+          .finally(leave);
     return stopping;
   };
   // Testcontainers may name the Docker bridge (172.17.0.1) as the host. The port is published on this machine
@@ -165,6 +173,7 @@ export async function startTestcontainersServer(
     image,
     containerId: container.getId(),
     stop,
+    leave,
     [Symbol.asyncDispose]: stop,
   };
 }
@@ -247,6 +256,12 @@ export async function reapStaleContainers(client?: ContainerRuntimeClient): Prom
   if (stale.length > 0)
     debug('reaped %d stale containers: %s', stale.length, stale.map(({ Id }) => Id.slice(0, 12)).join(', '));
   return stale.map(({ Id }) => Id);
+}
+
+/** Removes the container `id` and its volumes, running or not (for a process exiting before `stop()`). */
+export async function removeContainer(id: string): Promise<void> {
+  const docker = (await getContainerRuntimeClient()).container.dockerode;
+  await docker.getContainer(id).remove({ force: true, v: true });
 }
 
 /** Removes what a failed start left; returns the last lines its container wrote. */

@@ -1,0 +1,54 @@
+/**
+ * The names of what the harness creates on a server, each carrying its
+ * owner's tag (owner-tag.ts), so that one a killed process left unmarked is
+ * still recognisably the harness's, and whose:
+ *
+ * - `fixtures_db_<owner>_<random>`: a clone;
+ * - `fixtures_schema_<owner>_<random>`: a schema (`schema` isolation);
+ * - `fixtures_tpl_<hash>_<owner>`: a template being built, renamed to
+ *   `fixtures_tpl_<hash>` (no owner: it is shared) once complete.
+ *
+ * Names of older versions (`fixtures_db_<pid>_<random>`) carry no owner that
+ * can be checked: only their marker makes them the harness's.
+ */
+import { randomBytes } from 'node:crypto';
+import { OWNER_TAG_PATTERN } from './owner-tag.ts';
+
+export const CLONE_PREFIX = 'fixtures_db_';
+/** The prefix of every schema `schema` isolation creates; the reaper looks only at these. */
+export const SCHEMA_PREFIX = 'fixtures_schema_';
+export const TEMPLATE_PREFIX = 'fixtures_tpl_';
+
+const random = () => randomBytes(5).toString('hex');
+
+export const newCloneName = (owner: string) => `${CLONE_PREFIX}${owner}_${random()}`;
+export const newSchemaName = (owner: string) => `${SCHEMA_PREFIX}${owner}_${random()}`;
+/** The name a template is built under: its own, once complete, is `template`. */
+export const templateBuildName = (template: string, owner: string) => `${template}_${owner}`;
+
+export type HarnessName =
+  | { readonly kind: 'clone' | 'schema' | 'template-build'; readonly owner: string }
+  /** A complete template's name: shared by every run, owned by none. */
+  | { readonly kind: 'template' }
+  /** Named like the harness's, but with no owner to check (an older version's, or a look-alike). */
+  | { readonly kind: 'unowned' };
+
+const OWNED = new RegExp(
+  `^(?:${CLONE_PREFIX}(${OWNER_TAG_PATTERN})_[0-9a-f]{10}|${SCHEMA_PREFIX}(${OWNER_TAG_PATTERN})_[0-9a-f]{10}|${TEMPLATE_PREFIX}[0-9a-f]{16}_(${OWNER_TAG_PATTERN}))$`,
+);
+const TEMPLATE = new RegExp(`^${TEMPLATE_PREFIX}[0-9a-f]{16}$`);
+
+/** What a database or schema name of the harness's patterns says about it, or `undefined` for any other name. */
+export function parseHarnessName(name: string): HarnessName | undefined {
+  const owned = OWNED.exec(name);
+  if (owned) {
+    // Each alternative has 4 groups: the whole tag, then its 3 parts.
+    if (owned[1]) return { kind: 'clone', owner: owned[1] };
+    if (owned[5]) return { kind: 'schema', owner: owned[5] };
+    return { kind: 'template-build', owner: owned[9] as string };
+  }
+  if (TEMPLATE.test(name)) return { kind: 'template' };
+  if ([CLONE_PREFIX, SCHEMA_PREFIX, TEMPLATE_PREFIX].some((prefix) => name.startsWith(prefix)))
+    return { kind: 'unowned' };
+  return undefined;
+}
