@@ -1,5 +1,6 @@
 /**
- * 8 workers at once, each file with a schema (or a database) of its own: no
+ * 8 workers at once, each file with a schema (or a database) of its own,
+ * reset by rollback or by truncation: no test sees another's rows, and no
  * file waits on Prisma's migration lock, which every schema used to take
  * (8 of 200 tests timed out on it), and the server holds at most two per
  * worker at any moment (it held 54 clones and 54 schemas for 8 workers when
@@ -22,27 +23,41 @@ const FILES = 16;
 /** The advisory lock Prisma's engine takes on the whole database while it migrates. */
 const MIGRATION_LOCK = 72707369;
 
-const fixtureFile = (isolation: 'schema' | 'database', file: number) => `
+/** Each file one of the four ways to isolate and reset, in turn. */
+const MODES = [
+  { isolation: 'schema', reset: 'transaction' },
+  { isolation: 'schema', reset: 'truncate' },
+  { isolation: 'database', reset: 'transaction' },
+  { isolation: 'database', reset: 'truncate' },
+] as const;
+
+// Every test writes a row, then looks through Prisma and through raw SQL: it must see its own row and no other,
+// neither another file's nor an earlier test's of its own file.
+const fixtureFile = ({ isolation, reset }: (typeof MODES)[number], file: number) => `
 import { expect, test as fixturesTest } from '@ctoprojects/fixtures/vitest';
 
-const test = fixturesTest.override({ dbIsolation: '${isolation}' });
+const test = fixturesTest.override({ dbIsolation: '${isolation}', dbReset: '${reset}' });
 
 for (const n of [1, 2, 3]) {
   test(\`sees only its own rows (\${n})\`, async ({ db }) => {
-    await db.prisma.user.create({ data: { email: \`f${file}-\${n}@ctoprojects.dev\`, displayName: 'F' } });
-    expect(await db.prisma.user.findMany({ select: { email: true } })).toEqual([{ email: \`f${file}-\${n}@ctoprojects.dev\` }]);
+    const email = \`f${file}-\${n}@ctoprojects.dev\`;
+    await db.prisma.user.create({ data: { email, displayName: 'F' } });
+    expect(await db.prisma.user.findMany({ select: { email: true } })).toEqual([{ email }]);
+    expect(await db.prisma.$queryRawUnsafe('SELECT email FROM users')).toEqual([{ email }]);
   });
 }
 `;
 
-describe(`${WORKERS} workers, ${FILES} files, schema and database isolation`, () => {
+describe(`${WORKERS} workers, ${FILES} files, schema and database isolation, transaction and truncate resets`, () => {
   it('take no migration lock per file, hold at most two schemas or clones a worker, and leave none', async () => {
     const database = await emptyDatabase();
     const dir = await mkdtemp(join(fileURLToPath(new URL('fixtures/workers/', import.meta.url)), 'files-'));
     try {
       for (let file = 0; file < FILES; file++) {
-        const isolation = file % 4 === 3 ? 'database' : 'schema';
-        await writeFile(join(dir, `file-${file}.fixture.ts`), fixtureFile(isolation, file));
+        await writeFile(
+          join(dir, `file-${file}.fixture.ts`),
+          fixtureFile(MODES[file % MODES.length] ?? MODES[0], file),
+        );
       }
       const run = startVitest(CONFIG, [`--maxWorkers=${WORKERS}`], {
         env: {
