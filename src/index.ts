@@ -10,6 +10,7 @@ export * from './factories/index.ts';
 export { MigrationError } from './harness/apply-migrations.ts';
 export { LeftoverConnectionsError } from './harness/leftover-connections.ts';
 export { LocalPostgresError } from './harness/servers/local-postgres.ts';
+export { TestcontainersServerError } from './harness/servers/testcontainers-error.ts';
 export { TemplateBuildError } from './harness/template.ts';
 export {
   type DatabaseContext,

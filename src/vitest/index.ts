@@ -17,6 +17,7 @@ export { MigrationError } from '../harness/apply-migrations.ts';
 export { LeftoverConnectionsError } from '../harness/leftover-connections.ts';
 export { SandboxConnectionLostError, TransactionSandboxError } from '../harness/reset/transaction.ts';
 export { LocalPostgresError } from '../harness/servers/local-postgres.ts';
+export { TestcontainersServerError } from '../harness/servers/testcontainers-error.ts';
 export { TemplateBuildError } from '../harness/template.ts';
 export type { DatabaseContext, Isolation, ResetMode };
 

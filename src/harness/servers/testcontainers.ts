@@ -26,6 +26,7 @@ import { type ContainerRuntimeClient, getContainerRuntimeClient, ImageName, Wait
 import { redactPasswords } from '../../config/database-url.ts';
 import { isAbandonedBy } from '../abandoned.ts';
 import { runOnExit } from '../exit-helper.ts';
+import { TestcontainersServerError } from './testcontainers-error.ts';
 
 const debug = createDebug('fixtures:testcontainers');
 
@@ -52,10 +53,7 @@ const NO_DURABILITY = ['-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 
 /** Docker answers a local socket in milliseconds; anything slower is as good as absent for choosing a provider. */
 const DOCKER_ANSWER_TIMEOUT_MS = 3_000;
 
-/** Docker is unreachable, or the container could not be created or started; the message says what to do. */
-export class TestcontainersServerError extends Error {
-  override name = 'TestcontainersServerError';
-}
+export { TestcontainersServerError };
 
 export interface TestcontainersServerOptions {
   /** The PostgreSQL image; `FIXTURES_POSTGRES_IMAGE`, else {@link DEFAULT_POSTGRES_IMAGE}. */
