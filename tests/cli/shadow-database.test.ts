@@ -13,6 +13,7 @@ import { emptyDatabase, migratedDatabase, query, type TestDatabase } from '../su
 import { PROJECT_ROOT, runNode, runPrisma } from '../support/run-cli.ts';
 import { type ScratchProject, scratchProject } from '../support/scratch-project.ts';
 import { forwardTcp, type TcpForwarder } from '../support/tcp-forwarder.ts';
+import { localSocketDir, NO_LOCAL_SOCKET } from '../support/unix-socket.ts';
 
 /** What a wipe would destroy: the rows, a table Prisma does not know, the migration history. */
 async function contents(url: string): Promise<Record<string, unknown>> {
@@ -31,7 +32,7 @@ describe('a SHADOW_DATABASE_URL that reaches the main database', () => {
   let main: TestDatabase;
   let project: ScratchProject;
   let forwarder: TcpForwarder;
-  let socketDir: string;
+  let socketDir: string | undefined;
   const role = `fixtures_test_shadow_${randomBytes(4).toString('hex')}`;
   const rolePassword = randomBytes(12).toString('hex');
 
@@ -41,7 +42,7 @@ describe('a SHADOW_DATABASE_URL that reaches the main database', () => {
     'localhost for 127.0.0.1': () => respelled((url) => (url.hostname = 'localhost')),
     'a unix socket': () => {
       const { username, password, port } = new URL(main.url);
-      return `postgresql:///${main.name}?host=${encodeURIComponent(socketDir)}&port=${port}&user=${username}&password=${password}`;
+      return `postgresql:///${main.name}?host=${encodeURIComponent(socketDir ?? '')}&port=${port}&user=${username}&password=${password}`;
     },
     'another role and password': () =>
       respelled((url) => {
@@ -64,11 +65,7 @@ describe('a SHADOW_DATABASE_URL that reaches the main database', () => {
   beforeAll(async () => {
     project = await scratchProject();
     await query(inject('serverUrl'), `CREATE ROLE ${role} LOGIN PASSWORD '${rolePassword}'`);
-    const [socket] = await query<{ dir: string }>(
-      inject('serverUrl'),
-      "SELECT split_part(current_setting('unix_socket_directories'), ',', 1) AS dir",
-    );
-    socketDir = socket?.dir ?? '';
+    socketDir = await localSocketDir(inject('serverUrl'));
     const server = new URL(inject('serverUrl'));
     forwarder = await forwardTcp('::1', { host: server.hostname, port: Number(server.port) });
   });
@@ -94,7 +91,8 @@ describe('a SHADOW_DATABASE_URL that reaches the main database', () => {
     await query(inject('serverUrl'), `DROP ROLE IF EXISTS ${role}`);
   });
 
-  it.each(cases)('spelled with %s, is refused by the command before Prisma starts', async (spelling) => {
+  it.for(cases)('spelled with %s, is refused by the command before Prisma starts', async (spelling, { skip }) => {
+    skip(spelling === 'a unix socket' && socketDir === undefined, NO_LOCAL_SOCKET);
     const result = await runPrisma(['migrate', 'dev', '--name', 'next'], {
       cwd: project.dir,
       env: { DATABASE_URL: main.url, SHADOW_DATABASE_URL: spellings[spelling]?.() },
@@ -110,14 +108,18 @@ describe('a SHADOW_DATABASE_URL that reaches the main database', () => {
     expect(await contents(main.url)).toEqual(BEFORE);
   });
 
-  it.each(cases)('spelled with %s, is refused by the offline engine before it wipes anything', async (spelling) => {
-    const shadowUrl = new URL(spellings[spelling]?.() as string);
+  it.for(cases)(
+    'spelled with %s, is refused by the offline engine before it wipes anything',
+    async (spelling, { skip }) => {
+      skip(spelling === 'a unix socket' && socketDir === undefined, NO_LOCAL_SOCKET);
+      const shadowUrl = new URL(spellings[spelling]?.() as string);
 
-    await expect(connectToShadowDatabase({ url: new URL(main.url), shadowUrl })).rejects.toThrow(
-      new RegExp(`^SHADOW_DATABASE_URL reaches the same database as the main URL \\("${main.name}"`),
-    );
-    expect(await contents(main.url)).toEqual(BEFORE);
-  });
+      await expect(connectToShadowDatabase({ url: new URL(main.url), shadowUrl })).rejects.toThrow(
+        new RegExp(`^SHADOW_DATABASE_URL reaches the same database as the main URL \\("${main.name}"`),
+      );
+      expect(await contents(main.url)).toEqual(BEFORE);
+    },
+  );
 
   it('is refused by the offline engine when the Prisma CLI runs without the command', async () => {
     const prismaCli = join(PROJECT_ROOT, 'node_modules', 'prisma', 'build', 'index.js');
