@@ -1,5 +1,6 @@
 /**
- * `prepack` / `postpack`: the packed package.json carries no `scripts`.
+ * `prepack` / `postpack`: the packed package.json carries no script but
+ * `postpack` (which restores this one, and which npm runs only when packing).
  *
  * This repository's scripts are for its own development, and one of them,
  * `prepare` (which generates the Prisma Client after `npm ci` here), counts
@@ -19,8 +20,10 @@ const KEPT = `${MANIFEST}.unpacked`;
 const action = process.argv[2];
 if (action === 'strip') {
   if (!existsSync(KEPT)) renameSync(MANIFEST, KEPT); // a pack that died half-way left it: keep the original
-  const { scripts: _scripts, devDependencies: _devDependencies, ...manifest } = JSON.parse(readFileSync(KEPT, 'utf8'));
-  writeFileSync(MANIFEST, `${JSON.stringify(manifest, null, 2)}\n`);
+  const { scripts, devDependencies: _devDependencies, ...manifest } = JSON.parse(readFileSync(KEPT, 'utf8'));
+  // npm reads the manifest again after prepack: `postpack` must stay in it, or nothing would restore the original.
+  const packed = { ...manifest, scripts: { postpack: scripts.postpack } };
+  writeFileSync(MANIFEST, `${JSON.stringify(packed, null, 2)}\n`);
 } else if (action === 'restore') {
   if (existsSync(KEPT)) renameSync(KEPT, MANIFEST);
 } else {

@@ -133,8 +133,10 @@ describe.skipIf(process.env.FIXTURES_PACKAGE_TESTS === 'skip')(
     it('installs without an install script of its own, and without npm naming it', async () => {
       const installed = JSON.parse(
         await readFile(join(consumer, 'node_modules', '@ctoprojects', 'fixtures', 'package.json'), 'utf8'),
-      ) as { scripts?: unknown; bin?: Record<string, string> };
-      expect(installed.scripts).toBeUndefined();
+      ) as { scripts?: Record<string, string>; bin?: Record<string, string> };
+      // postpack alone stays (it restores the manifest after packing, and npm runs it only then).
+      expect(Object.keys(installed.scripts ?? {})).toEqual(['postpack']);
+      expect(packed.manifestRestored, 'npm pack left package.json as it was').toBe(true);
       expect(installed.bin).toEqual({ 'ctoprojects-fixtures': './dist/cli/main.js' });
       expect(install.output).not.toContain('@ctoprojects/fixtures@');
     });

@@ -5,7 +5,8 @@
  * tests read. The copy runs the real `prepack` (the build) and `postpack`.
  */
 import { execFile } from 'node:child_process';
-import { cp, mkdir, mkdtemp, symlink } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { cp, mkdir, mkdtemp, readFile, symlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
@@ -21,6 +22,8 @@ export interface PackedPackage {
   /** Compressed and unpacked bytes. */
   readonly size: number;
   readonly unpackedSize: number;
+  /** Whether the copy's package.json is, after packing, what it was before (postpack restored it). */
+  readonly manifestRestored: boolean;
 }
 
 export async function packPackage(): Promise<PackedPackage> {
@@ -36,6 +39,7 @@ export async function packPackage(): Promise<PackedPackage> {
     });
   }
   await symlink(join(PROJECT_ROOT, 'node_modules'), join(stage, 'node_modules'));
+  const manifestBefore = await readFile(join(stage, 'package.json'), 'utf8');
   const { stdout } = await run('npm', ['pack', '--json', '--pack-destination', stage], {
     cwd: stage,
     maxBuffer: 16 * 1024 * 1024,
@@ -49,5 +53,8 @@ export async function packPackage(): Promise<PackedPackage> {
     files: report.files.map((file) => file.path),
     size: report.size,
     unpackedSize: report.unpackedSize,
+    manifestRestored:
+      (await readFile(join(stage, 'package.json'), 'utf8')) === manifestBefore &&
+      !existsSync(join(stage, 'package.json.unpacked')),
   };
 }
