@@ -25,3 +25,4 @@ export {
   seedBaseline,
 } from './seed/baseline.ts';
 export { DatabaseNotMigratedError } from './seed/migrated.ts';
+export { DatabaseConnectionError } from './sql/connection-error.ts';

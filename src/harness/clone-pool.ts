@@ -9,6 +9,7 @@ import { hostname } from 'node:os';
 import createDebug from 'debug';
 import pg from 'pg';
 import { quoteIdentifier } from '../sql/quote-identifier.ts';
+import { adminConnection } from '../sql/timeouts.ts';
 import { writeDatabaseMarker } from './database-marker.ts';
 import type { DatabasePool, IsolatedDatabase } from './isolation.ts';
 import { closeLeftoverConnections, LeftoverConnectionsError } from './leftover-connections.ts';
@@ -36,7 +37,7 @@ export class ClonePool implements DatabasePool {
   constructor({ adminUrl, template, size = 2 }: ClonePoolOptions) {
     // Clones are made one at a time per pool: concurrent copies of one template only contend for the disk.
     this.#adminUrl = adminUrl;
-    this.#admin = new pg.Pool({ connectionString: adminUrl.toString(), max: 1, allowExitOnIdle: true });
+    this.#admin = new pg.Pool({ ...adminConnection(adminUrl), max: 1, allowExitOnIdle: true });
     this.#template = template;
     this.#size = size;
     this.#refill();

@@ -6,9 +6,10 @@
  * is about to exit.
  */
 import { ConfigurationError, redactPasswords } from '../config/database-url.ts';
+import { type ConnectionTarget, explainConnectionError } from '../sql/explain-connection-error.ts';
 import { ClonePool } from './clone-pool.ts';
 import { type DatabasePool, ISOLATIONS, type Isolation } from './isolation.ts';
-import { type RunSetup, runSetupFromEnv, setUpRun } from './run-setup.ts';
+import { connectionTarget, type RunSetup, runSetupFromEnv, setUpRun } from './run-setup.ts';
 import { SchemaPool } from './schema-pool.ts';
 
 let run: Promise<RunSetup> | undefined;
@@ -49,15 +50,29 @@ export function runPool(isolation: Isolation): Promise<DatabasePool> {
 /** The pool for `isolation` on the server and template of `setup`. */
 export function createPool(setup: RunSetup, isolation: Isolation): DatabasePool {
   const adminUrl = new URL(setup.adminUrl);
-  if (isolation === 'schema') return new SchemaPool({ adminUrl, source: setup.source });
+  const target = connectionTarget(setup.provider, adminUrl);
+  if (isolation === 'schema') return explained(new SchemaPool({ adminUrl, source: setup.source }), target);
   if (setup.templateRefused !== undefined) {
     throw new ConfigurationError(
       'isolation',
-      `The server at ${redactPasswords(setup.adminUrl)} does not let the harness create databases ` +
+      `The server at ${redactPasswords(setup.adminUrl)}${target.variable ? ` (${target.variable})` : ''} does not let the harness create databases ` +
         `(${setup.templateRefused}), so \`database\` isolation cannot clone one: ` +
         "use withDatabase(fn, { isolation: 'schema' }) or test.override({ dbIsolation: 'schema' }), " +
         'or grant the role CREATEDB.',
     );
   }
-  return new ClonePool({ adminUrl, template: setup.template });
+  return explained(new ClonePool({ adminUrl, template: setup.template }), target);
+}
+
+/** `pool`, with its connection failures (a server gone mute, a password changed) said as such. */
+function explained(pool: DatabasePool, target: ConnectionTarget): DatabasePool {
+  const explain = (error: unknown): never => {
+    throw explainConnectionError(error, target);
+  };
+  return {
+    acquire: () => pool.acquire().catch(explain),
+    release: (name) => pool.release(name).catch(explain),
+    keep: (name) => pool.keep(name).catch(explain),
+    close: () => pool.close().catch(explain),
+  };
 }

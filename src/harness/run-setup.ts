@@ -6,6 +6,7 @@
  */
 import { ConfigurationError, redactPasswords } from '../config/database-url.ts';
 import { MIGRATIONS_DIR, SCHEMA_PATH } from '../package-files.ts';
+import { type ConnectionTarget, explainConnectionError } from '../sql/explain-connection-error.ts';
 import { findKept, reapAbandonedDatabases } from './reaper.ts';
 import { type ProviderName, startServer } from './servers/provider.ts';
 import { ensureTemplate, type TemplateSource } from './template.ts';
@@ -40,16 +41,21 @@ export async function setUpRun(
 ): Promise<{ setup: RunSetup; teardown: () => Promise<void> }> {
   const server = await startServer(env);
   try {
-    await reapAbandonedDatabases(server.adminUrl);
-    // A server where this role may not create databases still serves `schema` isolation.
-    const template = await ensureTemplate(server.adminUrl, source);
-    const setup: RunSetup = {
-      provider: server.provider,
-      adminUrl: server.adminUrl.toString(),
-      template: template.name,
-      ...(template.refused !== undefined && { templateRefused: redactPasswords(template.refused) }),
-      source,
-    };
+    let setup: RunSetup;
+    try {
+      await reapAbandonedDatabases(server.adminUrl);
+      // A server where this role may not create databases still serves `schema` isolation.
+      const template = await ensureTemplate(server.adminUrl, source);
+      setup = {
+        provider: server.provider,
+        adminUrl: server.adminUrl.toString(),
+        template: template.name,
+        ...(template.refused !== undefined && { templateRefused: redactPasswords(template.refused) }),
+        source,
+      };
+    } catch (error) {
+      throw explainConnectionError(error, connectionTarget(server.provider, server.adminUrl));
+    }
     return {
       setup,
       // By the end of a run its workers are done: whatever they left is abandoned now,
@@ -97,4 +103,18 @@ export function runSetupFromEnv(env: NodeJS.ProcessEnv = process.env): RunSetup 
       `${RUN_SETUP_VARIABLE} is not the JSON the harness writes: unset it.`,
     );
   }
+}
+
+/**
+ * The run's server as its connection errors name it: TEST_DATABASE_URL for an
+ * external one, which the person running the tests chose and may correct.
+ */
+export function connectionTarget(provider: ProviderName, adminUrl: URL | string): ConnectionTarget {
+  return provider === 'external'
+    ? {
+        url: adminUrl,
+        variable: 'TEST_DATABASE_URL',
+        otherwise: 'or unset TEST_DATABASE_URL and the harness starts a server of its own',
+      }
+    : { url: adminUrl };
 }

@@ -14,6 +14,7 @@ import { hostname } from 'node:os';
 import createDebug from 'debug';
 import pg from 'pg';
 import { quoteIdentifier } from '../sql/quote-identifier.ts';
+import { adminConnection } from '../sql/timeouts.ts';
 import { applyMigrations, type TemplateSource } from './apply-migrations.ts';
 import { writeSchemaMarker } from './database-marker.ts';
 import type { DatabasePool, IsolatedDatabase } from './isolation.ts';
@@ -44,7 +45,7 @@ export class SchemaPool implements DatabasePool {
 
   constructor({ adminUrl, source, size = 2 }: SchemaPoolOptions) {
     this.#adminUrl = adminUrl;
-    this.#admin = new pg.Pool({ connectionString: adminUrl.toString(), max: 1, allowExitOnIdle: true });
+    this.#admin = new pg.Pool({ ...adminConnection(adminUrl), max: 1, allowExitOnIdle: true });
     this.#source = source;
     this.#size = size;
     this.#refill();

@@ -17,6 +17,7 @@ export { LeftoverConnectionsError } from '../harness/leftover-connections.ts';
 export { SandboxConnectionLostError, TransactionSandboxError } from '../harness/reset/transaction.ts';
 export { LocalPostgresError } from '../harness/servers/local-postgres.ts';
 export { TemplateBuildError } from '../harness/template.ts';
+export { DatabaseConnectionError } from '../sql/connection-error.ts';
 export type { DatabaseContext, Isolation, ResetMode };
 
 /** What `test` adds to Vitest's test context. */
