@@ -21,35 +21,3 @@ export class OptionError extends ConfigurationError {
     this.allowed = allowed;
   }
 }
-
-/** A value as a message shows it: strings quoted, objects by kind, nothing long. */
-export function shownValue(value: unknown): string {
-  if (typeof value === 'string') return JSON.stringify(value.length > 60 ? `${value.slice(0, 57)}...` : value);
-  if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint' || value == null) {
-    return String(value);
-  }
-  if (typeof value === 'function') return 'a function';
-  if (value instanceof Date) return `a Date (${Number.isNaN(value.getTime()) ? 'invalid' : value.toISOString()})`;
-  if (Array.isArray(value)) return `an array of ${value.length}`;
-  return 'an object';
-}
-
-/** `'a', 'b' or 'c'`. */
-export function listOf(values: readonly string[]): string {
-  const quoted = values.map((value) => `'${value}'`);
-  return quoted.length < 2 ? (quoted[0] ?? '') : `${quoted.slice(0, -1).join(', ')} or ${quoted.at(-1)}`;
-}
-
-/**
- * `value` if it is one of `allowed`, else an {@link OptionError} naming
- * `option`, the value seen and the values allowed; `how` says where the
- * option is set, e.g. `test.override({ dbReset: 'truncate' })`.
- */
-export function oneOf<T extends string>(option: string, value: unknown, allowed: readonly T[], how = ''): T {
-  if ((allowed as readonly unknown[]).includes(value)) return value as T;
-  throw new OptionError(
-    option,
-    `The ${option} option is ${shownValue(value)}: use ${listOf(allowed)}${how ? `, e.g. ${how}` : ''}.`,
-    allowed,
-  );
-}

@@ -12,7 +12,7 @@
  * database, whose NOT NULL error errors.ts explains.
  */
 import { PrismaPg } from '@prisma/adapter-pg';
-import { shownValue } from '../config/option-error.ts';
+import { shownValue } from '../config/option-values.ts';
 import { Prisma, PrismaClient } from '../generated/prisma/client.ts';
 import * as enums from '../generated/prisma/enums.ts';
 import { FactoryError } from './errors.ts';

@@ -7,7 +7,7 @@
  * See docs/factories.md.
  */
 import type { DeepPartial, Factory } from 'fishery';
-import { shownValue } from '../config/option-error.ts';
+import { shownValue } from '../config/option-values.ts';
 import type { Prisma, PrismaClient } from '../generated/prisma/client.ts';
 import { ROWS_PER_STATEMENT } from './bulk-insert.ts';
 import type { DataScope, RecordValues } from './data-scope.ts';

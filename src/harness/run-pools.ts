@@ -6,8 +6,10 @@
  * is about to exit.
  */
 import { ConfigurationError, redactPasswords } from '../config/database-url.ts';
+import { oneOf } from '../config/option-values.ts';
 import { type ConnectionTarget, explainConnectionError } from '../sql/explain-connection-error.ts';
 import { ClonePool } from './clone-pool.ts';
+import { checkHarnessVariables } from './harness-variables.ts';
 import { type DatabasePool, ISOLATIONS, type Isolation } from './isolation.ts';
 import { connectionTarget, type RunSetup, runSetupFromEnv, setUpRun } from './run-setup.ts';
 import { SchemaPool } from './schema-pool.ts';
@@ -17,6 +19,8 @@ const pools = new Map<Isolation, Promise<DatabasePool>>();
 
 function runSetup(): Promise<RunSetup> {
   run ??= (async () => {
+    // A worker of a run set up elsewhere checks them too: its environment may differ from the global setup's.
+    checkHarnessVariables();
     const fromEnv = runSetupFromEnv();
     if (fromEnv) return fromEnv;
     const started = await setUpRun();
@@ -31,13 +35,10 @@ function runSetup(): Promise<RunSetup> {
 
 /** This run's pool for `isolation`. */
 export function runPool(isolation: Isolation): Promise<DatabasePool> {
-  if (!ISOLATIONS.includes(isolation)) {
-    return Promise.reject(
-      new ConfigurationError(
-        'isolation',
-        `The isolation "${String(isolation)}" does not exist: use ${ISOLATIONS.map((i) => `'${i}'`).join(' or ')}.`,
-      ),
-    );
+  try {
+    oneOf('isolation', isolation, ISOLATIONS);
+  } catch (error) {
+    return Promise.reject(error);
   }
   let pool = pools.get(isolation);
   if (!pool) {

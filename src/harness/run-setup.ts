@@ -4,12 +4,18 @@
  * runner can hand it to its workers: `FIXTURES_HARNESS` in the environment,
  * which they inherit, whatever the runner.
  */
-import { ConfigurationError, redactPasswords } from '../config/database-url.ts';
+import { redactPasswords } from '../config/database-url.ts';
+import { envFlag } from '../config/env-options.ts';
 import { MIGRATIONS_DIR, SCHEMA_PATH } from '../package-files.ts';
 import { type ConnectionTarget, explainConnectionError } from '../sql/explain-connection-error.ts';
+import { createDatabaseRefusal } from './create-database-privilege.ts';
+import { checkHarnessVariables } from './harness-variables.ts';
 import { findKept, reapAbandonedDatabases } from './reaper.ts';
+import { parseRunSetup, RUN_SETUP_VARIABLE } from './run-setup-variable.ts';
 import { type ProviderName, startServer } from './servers/provider.ts';
 import { ensureTemplate, type TemplateSource } from './template.ts';
+
+export { RUN_SETUP_VARIABLE };
 
 /** The run's server and template, as workers receive them. */
 export interface RunSetup {
@@ -39,6 +45,7 @@ export async function setUpRun(
   env: NodeJS.ProcessEnv = process.env,
   source: TemplateSource = DATA_MODEL,
 ): Promise<{ setup: RunSetup; teardown: () => Promise<void> }> {
+  checkHarnessVariables(env);
   const server = await startServer(env);
   try {
     let setup: RunSetup;
@@ -46,11 +53,13 @@ export async function setUpRun(
       await reapAbandonedDatabases(server.adminUrl);
       // A server where this role may not create databases still serves `schema` isolation.
       const template = await ensureTemplate(server.adminUrl, source);
+      // A template found complete was built by another role, maybe: whether this one may clone it is asked apart.
+      const refused = template.refused ?? (await createDatabaseRefusal(server.adminUrl));
       setup = {
         provider: server.provider,
         adminUrl: server.adminUrl.toString(),
         template: template.name,
-        ...(template.refused !== undefined && { templateRefused: redactPasswords(template.refused) }),
+        ...(refused !== undefined && { templateRefused: redactPasswords(refused) }),
         source,
       };
     } catch (error) {
@@ -83,26 +92,18 @@ export async function setUpRun(
  * starts, which reaps it as abandoned.
  */
 function noticeServerKept(provider: ProviderName, adminUrl: URL): void {
-  const shown = process.env.FIXTURES_SHOW_PASSWORD === '1' ? adminUrl.toString() : redactPasswords(adminUrl.toString());
+  const shown = envFlag(process.env, 'FIXTURES_SHOW_PASSWORD')
+    ? adminUrl.toString()
+    : redactPasswords(adminUrl.toString());
   process.stderr.write(
     `fixtures: the ${provider} PostgreSQL server stays up at ${shown} for the databases kept after failed tests (FIXTURES_KEEP_FAILED=1); the next run removes it.\n`,
   );
 }
 
-/** The variable through which a run's setup reaches worker processes. */
-export const RUN_SETUP_VARIABLE = 'FIXTURES_HARNESS';
-
+/** The run's setup from FIXTURES_HARNESS, when a global setup wrote one for this worker. */
 export function runSetupFromEnv(env: NodeJS.ProcessEnv = process.env): RunSetup | undefined {
   const json = env[RUN_SETUP_VARIABLE];
-  if (!json) return undefined;
-  try {
-    return JSON.parse(json) as RunSetup;
-  } catch {
-    throw new ConfigurationError(
-      RUN_SETUP_VARIABLE,
-      `${RUN_SETUP_VARIABLE} is not the JSON the harness writes: unset it.`,
-    );
-  }
+  return json ? parseRunSetup(json) : undefined;
 }
 
 /**

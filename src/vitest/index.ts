@@ -11,6 +11,7 @@ import type { Isolation } from '../harness/isolation.ts';
 import { FileDatabase, type ResetMode } from './file-database.ts';
 
 export { ConfigurationError, DatabaseUrlError } from '../config/database-url.ts';
+export { OptionError } from '../config/option-error.ts';
 export { FactoryError } from '../factories/errors.ts';
 export { MigrationError } from '../harness/apply-migrations.ts';
 export { LeftoverConnectionsError } from '../harness/leftover-connections.ts';

@@ -16,6 +16,7 @@
  */
 import createDebug from 'debug';
 import { ConfigurationError, parseDatabaseUrl } from '../../config/database-url.ts';
+import { envChoice } from '../../config/env-options.ts';
 import { findServerBinaries, startLocalPostgres } from './local-postgres.ts';
 
 const debug = createDebug('fixtures:server');
@@ -34,17 +35,14 @@ export interface StartedServer {
 /** Loaded only when used: the testcontainers packages are optional, and slow to import. */
 const loadTestcontainers = () => import('./testcontainers.ts');
 
+/** The provider FIXTURES_PROVIDER names, if set; a value it does not accept is an OptionError. */
+export function chooseProviderName(env: NodeJS.ProcessEnv = process.env): ProviderName | undefined {
+  return envChoice(env, 'FIXTURES_PROVIDER', PROVIDERS, 'to choose automatically');
+}
+
 export async function chooseProvider(env: NodeJS.ProcessEnv = process.env): Promise<ProviderName> {
-  const chosen = env.FIXTURES_PROVIDER;
-  if (chosen) {
-    if (!(PROVIDERS as readonly string[]).includes(chosen)) {
-      throw new ConfigurationError(
-        'FIXTURES_PROVIDER',
-        `FIXTURES_PROVIDER is "${chosen}": use ${PROVIDERS.join(', ')}, or unset it to choose automatically.`,
-      );
-    }
-    return chosen as ProviderName;
-  }
+  const chosen = chooseProviderName(env);
+  if (chosen) return chosen;
   if (env.TEST_DATABASE_URL) return 'external';
   const dockerAnswers = await loadTestcontainers().then(
     (testcontainers) => testcontainers.dockerIsAvailable(),
