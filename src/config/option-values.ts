@@ -36,3 +36,34 @@ export function oneOf<T extends string>(option: string, value: unknown, allowed:
     allowed,
   );
 }
+
+/**
+ * `options` of `call` as an object of known options: nothing (undefined) is
+ * none, anything but an object, or a key not in `known`, is an
+ * {@link OptionError} (a misspelt option used to be ignored). A value that is
+ * not undefined must be `typeof` what `known` says.
+ */
+export function checkOptions(
+  call: string,
+  options: unknown,
+  known: Readonly<Record<string, 'string' | 'other'>>,
+): Record<string, unknown> {
+  if (options === undefined) return {};
+  const names = Object.keys(known);
+  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
+    throw new OptionError(
+      'options',
+      `${call}'s options are ${shownValue(options)}: pass an object (its options are ${names.join(', ')}), or nothing.`,
+    );
+  }
+  for (const [name, value] of Object.entries(options)) {
+    const kind = known[name];
+    if (kind === undefined) {
+      throw new OptionError(name, `${call} has no option "${name}": its options are ${names.join(', ')}.`, names);
+    }
+    if (kind === 'string' && value !== undefined && typeof value !== 'string') {
+      throw new OptionError(name, `The ${name} option of ${call} is ${shownValue(value)}: give a string.`);
+    }
+  }
+  return options as Record<string, unknown>;
+}

@@ -6,7 +6,7 @@
 import { createPrismaClient } from '../client/create-prisma-client.ts';
 import { redactPasswords } from '../config/database-url.ts';
 import { OptionError } from '../config/option-error.ts';
-import { oneOf, shownValue } from '../config/option-values.ts';
+import { checkOptions, oneOf, shownValue } from '../config/option-values.ts';
 import { createDatabaseContext, type DatabaseContext } from './database-context.ts';
 import type { Isolation } from './isolation.ts';
 import { ISOLATIONS } from './isolation.ts';
@@ -49,7 +49,7 @@ export async function withDatabase<T>(
   fn: (context: DatabaseContext) => T | Promise<T>,
   options: WithDatabaseOptions = {},
 ): Promise<T> {
-  const isolation = checkOptions(fn, options);
+  const isolation = checkArguments(fn, options);
   const pool = await runPool(isolation);
   const database = await pool.acquire();
   const prisma = createPrismaClient({ url: database.url });
@@ -70,35 +70,18 @@ export async function withDatabase<T>(
   return result;
 }
 
-const OPTIONS: readonly string[] = ['isolation'];
-
 /**
  * The isolation `options` ask for. The types already say what `fn` and the
  * options may be; a caller in plain JavaScript (or with a cast) learns it
  * here, before any server starts: a misspelt option used to be ignored.
  */
-function checkOptions(fn: unknown, options: unknown): Isolation {
+function checkArguments(fn: unknown, options: unknown): Isolation {
   if (typeof fn !== 'function') {
     throw new OptionError(
       'fn',
       `withDatabase(fn) needs a function as fn, got ${shownValue(fn)}: withDatabase(async ({ prisma }) => …).`,
     );
   }
-  if (typeof options !== 'object' || options === null) {
-    throw new OptionError(
-      'options',
-      `withDatabase's options are ${shownValue(options)}: pass an object, e.g. { isolation: 'schema' }, or nothing.`,
-    );
-  }
-  for (const name of Object.keys(options)) {
-    if (!OPTIONS.includes(name)) {
-      throw new OptionError(
-        name,
-        `withDatabase has no option "${name}": its options are ${OPTIONS.join(', ')}.`,
-        OPTIONS,
-      );
-    }
-  }
-  const { isolation = 'database' } = options as WithDatabaseOptions;
+  const { isolation = 'database' } = checkOptions('withDatabase', options, { isolation: 'other' });
   return oneOf('isolation', isolation, ISOLATIONS, "withDatabase(fn, { isolation: 'schema' })");
 }

@@ -311,6 +311,15 @@ describe('bad input', () => {
     expect(await rowCounts(db.prisma)).toMatchObject({ users: 0, studyMaterials: 0, generatedAssets: 0 });
   });
 
+  test('createFactories refuses an option it does not have, naming it', ({ db }) => {
+    expect(() => createFactories(db.prisma, loosely({ sed: 'x' }))).toThrow(
+      'createFactories has no option "sed": its options are seed, schema.',
+    );
+    expect(() => createFactories(db.prisma, loosely({ seed: 42 }))).toThrow(
+      'The seed option of createFactories is 42: give a string.',
+    );
+  });
+
   test('createList(0) creates nothing, and says nothing', async ({ db }) => {
     expect(await db.factories.learner.createList(0)).toEqual([]);
     expect(await db.prisma.user.count()).toBe(0);

@@ -226,6 +226,16 @@ describe('bad input', () => {
       /^OptionError: withDatabase has no option "isolaton": its options are isolation\.$/,
     ],
     [
+      'withDatabase(fn, null)',
+      () => script('await fixtures.withDatabase(async () => 1, null);', {}),
+      /^OptionError: withDatabase's options are null: pass an object \(its options are isolation\), or nothing\.$/,
+    ],
+    [
+      'withDatabase without a function',
+      () => script("await fixtures.withDatabase('SELECT 1');", {}),
+      /^OptionError: withDatabase\(fn\) needs a function as fn, got "SELECT 1": withDatabase\(async \(\{ prisma \}\) => …\)\.$/,
+    ],
+    [
       "test.override({ dbReset: 'bogus' })",
       () => runFixtureFiles('bad-option', { BAD_OPTION: 'dbReset', BAD_VALUE: 'bogus' }),
       /^OptionError: The dbReset option is "bogus": use 'transaction', 'truncate' or 'none', e\.g\. test\.override\(\{ dbReset: 'truncate' \}\)\.$/,
