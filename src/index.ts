@@ -6,6 +6,7 @@ import './require-node.ts';
 // The data layer (the client, its types, the URL helpers and their errors) and the factories:
 // each of the two modules is itself a list of named exports, only what users call.
 export * from './client/index.ts';
+export { OptionError } from './config/option-error.ts';
 export * from './factories/index.ts';
 export { MigrationError } from './harness/apply-migrations.ts';
 export { LeftoverConnectionsError } from './harness/leftover-connections.ts';
@@ -26,3 +27,4 @@ export {
   seedBaseline,
 } from './seed/baseline.ts';
 export { DatabaseNotMigratedError } from './seed/migrated.ts';
+export { DatabaseConnectionError } from './sql/connection-error.ts';

@@ -5,6 +5,7 @@
 import { PrismaPg } from '@prisma/adapter-pg';
 import type pg from 'pg';
 import { parseDatabaseUrl, schemaName, withoutPrismaParameters } from '../config/database-url.ts';
+import { checkOptions } from '../config/option-values.ts';
 import { PrismaClient } from '../generated/prisma/client.ts';
 
 /** Prisma's own defaults for the flags, kept so that a URL means what it meant before. */
@@ -66,6 +67,7 @@ export interface CreatePrismaClientOptions {
  * await prisma.$disconnect();
  */
 export function createPrismaClient(options: CreatePrismaClientOptions = {}): PrismaClient {
+  checkOptions('createPrismaClient', options, { url: 'string', variable: 'string' });
   const variable = options.variable ?? 'DATABASE_URL';
   const { pool, schema } = poolSettings(variable, options.url ?? process.env[variable]);
   const client = new PrismaClient({ adapter: new PrismaPg(pool, { schema }) });

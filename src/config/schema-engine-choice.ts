@@ -9,7 +9,9 @@ import { readdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { packageModule } from '../package-files.ts';
-import { ConfigurationError } from './database-url.ts';
+import { envChoice } from './env-options.ts';
+
+const ENGINE_CHOICES = ['auto', 'native', 'wasm'] as const;
 
 const require = createRequire(import.meta.url);
 /** Executable: `#!/usr/bin/env node` (the build writes it), the Node.js first on PATH. */
@@ -25,14 +27,8 @@ export function nativeSchemaEngine(): string | undefined {
 /** Which engine the CLI should run, by `FIXTURES_SCHEMA_ENGINE` (`auto` | `native` | `wasm`). */
 export function schemaEngineBinary(env: NodeJS.ProcessEnv): string | undefined {
   if (env.PRISMA_SCHEMA_ENGINE_BINARY) return env.PRISMA_SCHEMA_ENGINE_BINARY;
-  const choice = env.FIXTURES_SCHEMA_ENGINE ?? 'auto';
+  const choice = envChoice(env, 'FIXTURES_SCHEMA_ENGINE', ENGINE_CHOICES, 'for auto') ?? 'auto';
   if (choice === 'wasm') return OFFLINE_ENGINE;
   if (choice === 'native') return undefined; // let Prisma find or download its own
-  if (choice !== 'auto') {
-    throw new ConfigurationError(
-      'FIXTURES_SCHEMA_ENGINE',
-      `FIXTURES_SCHEMA_ENGINE is "${choice}": use auto, native or wasm.`,
-    );
-  }
   return nativeSchemaEngine() ? undefined : OFFLINE_ENGINE;
 }

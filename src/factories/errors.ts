@@ -91,15 +91,49 @@ export function explainWriteError(
     );
   }
   if (cause?.originalCode === '23514' || error.code === 'P2039') {
+    const field = checkedField(constraint, table, rows);
+    const values = field ? `${describeField(rows, field)} breaks` : 'the row breaks';
+    const next = field
+      ? `pass a ${field} the constraint allows, or leave ${field} out`
+      : 'change the overridden values';
     return new FactoryError(
       factory,
-      `the row breaks CHECK constraint ${constraint ?? '?'} of ${table} (see docs/database/schema.md): change the overridden values. Nothing was written.`,
+      `${values} CHECK constraint ${constraint ?? '?'} of ${table} (see docs/database/schema.md): ${next}. Nothing was written.`,
+      { cause: error },
+    );
+  }
+  if (cause?.originalCode === '23502' || error.code === 'P2011') {
+    const column = /column "([^"]+)"/.exec(message)?.[1];
+    const field = column ? camel(column) : undefined;
+    return new FactoryError(
+      factory,
+      `${field ?? 'a field'} is null, but ${table}.${column ?? '?'} may not be null: pass a value, or leave ${field ?? 'it'} out to get a generated one. Nothing was written.`,
       { cause: error },
     );
   }
   return new FactoryError(factory, `${table} refused the row: ${redactPasswords(message)}. Nothing was written.`, {
     cause: error,
   });
+}
+
+/**
+ * The field a CHECK constraint named `<table>_<column>_check` (PostgreSQL's
+ * own naming, and the migrations') is about, if the rows have it:
+ * `user_feedback_rating_check` → rating. A constraint over several columns
+ * (`study_materials_url_source_check`) names no single field.
+ */
+function checkedField(constraint: string | undefined, table: string, rows: readonly Record<string, unknown>[]) {
+  if (!constraint?.startsWith(`${table}_`) || !constraint.endsWith('_check')) return undefined;
+  const field = camel(constraint.slice(table.length + 1, -'_check'.length));
+  return rows.some((row) => field in row) ? field : undefined;
+}
+
+/** `rating 9`, or for several rows the values they hold: `rating 9 (in one of 3 rows: 1, 9, 4)`. */
+function describeField(rows: readonly Record<string, unknown>[], field: string): string {
+  const values = [...new Set(rows.map((row) => JSON.stringify(row[field])))];
+  if (values.length === 1) return `${field} ${values[0]}`;
+  const shown = values.length > 5 ? `${values.slice(0, 5).join(', ')}, …` : values.join(', ');
+  return `${field} (one of the ${rows.length} rows' values: ${shown})`;
 }
 
 /** `content_chunks_material_id_ordinal_key` → materialId, ordinal; `users_pkey` → id. */

@@ -6,6 +6,7 @@
  */
 import { Factory } from 'fishery';
 import { schemaOfClient } from '../client/create-prisma-client.ts';
+import { checkOptions } from '../config/option-values.ts';
 import { currentDataScope, DataScope } from './data-scope.ts';
 import type { FactoryBinding, FactoryClient, FactoryState, ModelDefinition, ModelFactory } from './model-factory.ts';
 import { AuditLogFactory, auditLogDefinition } from './models/audit-log.ts';
@@ -142,6 +143,7 @@ export function createFactories(client: FactoryClient, options: CreateFactoriesO
 
 /** `createFactories`, with the factories' states beside them (for the baseline seed's upsert). */
 export function createFactorySet(client: FactoryClient, options: CreateFactoriesOptions = {}): FactorySet {
+  checkOptions('createFactories', options, { seed: 'string', schema: 'string' });
   const scope = options.seed === undefined ? currentDataScope() : new DataScope(options.seed);
   return makeFactorySet(scope, client, options.schema ?? schemaOfClient(client));
 }

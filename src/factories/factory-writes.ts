@@ -8,6 +8,7 @@
 import type { DeepPartial } from 'fishery';
 import { insertRows, ROWS_PER_STATEMENT, type UpsertCounts, upsertRows as upsertTableRows } from './bulk-insert.ts';
 import { explainWriteError } from './errors.ts';
+import { checkFieldTypes } from './field-types.ts';
 import type { BuildOptions, CreateWith, FactoryClient, FactoryState } from './model-factory.ts';
 import { timed } from './profile.ts';
 
@@ -48,8 +49,12 @@ export async function insertEach<Row extends { id: string }, Rec extends { id: s
     withParents.map((overrides) => state.fishery.build(overrides as DeepPartial<Row>, options)),
   );
   const records = await insertBuiltRows(state, client, rows, returning);
-  const createWith: CreateWith = (factory, overrides) =>
-    insertEach(binding.sibling(factory), client, overrides, undefined, false);
+  const createWith: CreateWith = async (factory, overrides) => {
+    // A trait's children carry what the trait was given (a status, a kind): checked as any override is.
+    const sibling = binding.sibling(factory);
+    for (const child of overrides) checkFieldTypes(sibling.name, sibling.definition.table, child);
+    return insertEach(sibling, client, overrides, undefined, false);
+  };
   for (const step of afterInsert) await step(records, createWith);
   return records;
 }

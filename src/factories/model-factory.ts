@@ -7,11 +7,13 @@
  * See docs/factories.md.
  */
 import type { DeepPartial, Factory } from 'fishery';
+import { shownValue } from '../config/option-values.ts';
 import type { Prisma, PrismaClient } from '../generated/prisma/client.ts';
 import { ROWS_PER_STATEMENT } from './bulk-insert.ts';
 import type { DataScope, RecordValues } from './data-scope.ts';
 import { FactoryError } from './errors.ts';
 import { insertEach } from './factory-writes.ts';
+import { checkFieldTypes } from './field-types.ts';
 import { timed } from './profile.ts';
 
 /** The client the factories write with: a PrismaClient, or the client of a transaction. */
@@ -101,6 +103,7 @@ export class ModelFactory<Row extends { id: string }, Rec extends { id: string }
 
   /** `count` plain rows, each with its own unique values. */
   buildList(count: number, overrides?: DeepPartial<Row>, options?: BuildOptions<Transient>): Row[] {
+    this.checkCount('buildList', count);
     this.#checkFields(overrides);
     return timed(this.name, 'build', count, () => this.#state.fishery.buildList(count, overrides, options));
   }
@@ -112,7 +115,8 @@ export class ModelFactory<Row extends { id: string }, Rec extends { id: string }
   }
 
   /** Inserts `count` rows in multi-row INSERTs (their parents and a trait's children likewise, level by level). */
-  createList(count: number, overrides?: DeepPartial<Row>, options?: BuildOptions<Transient>): Promise<Rec[]> {
+  async createList(count: number, overrides?: DeepPartial<Row>, options?: BuildOptions<Transient>): Promise<Rec[]> {
+    this.checkCount('createList', count);
     return this.createEach(
       Array.from({ length: count }, () => overrides ?? ({} as DeepPartial<Row>)),
       options,
@@ -121,6 +125,12 @@ export class ModelFactory<Row extends { id: string }, Rec extends { id: string }
 
   /** Inserts one row per element of `overridesList`, in as few statements as the list allows. */
   async createEach(overridesList: readonly DeepPartial<Row>[], options?: BuildOptions<Transient>): Promise<Rec[]> {
+    if (!Array.isArray(overridesList)) {
+      throw new FactoryError(
+        this.name,
+        `createEach(overridesList) takes an array, one element per row, got ${shownValue(overridesList)}: createEach([{ … }, { … }]). Nothing was written.`,
+      );
+    }
     for (const overrides of overridesList) this.#checkFields(overrides);
     const client = this.#client();
     const needsTransaction =
@@ -173,9 +183,28 @@ export class ModelFactory<Row extends { id: string }, Rec extends { id: string }
     return client;
   }
 
-  #checkFields(overrides: object | undefined): void {
-    if (!overrides) return;
+  /**
+   * Refuses a row count that is not a whole number from 0 up, naming the call
+   * and the argument: `createList(-1)` used to create nothing, silently, and
+   * a trait's `withChunks(2.5)` whatever `Array.from` made of it.
+   */
+  protected checkCount(call: string, count: unknown): void {
+    if (Number.isSafeInteger(count) && (count as number) >= 0) return;
+    throw new FactoryError(
+      this.name,
+      `${call}(count) needs a whole number of rows, 0 or more, as count; got ${shownValue(count)}. Nothing was written.`,
+    );
+  }
+
+  #checkFields(overrides: unknown): void {
+    if (overrides === undefined || overrides === null) return;
     const { fields, table } = this.#state.definition;
+    if (typeof overrides !== 'object' || Array.isArray(overrides)) {
+      throw new FactoryError(
+        this.name,
+        `the overrides are ${shownValue(overrides)}: pass an object of ${table}'s fields, e.g. { ${Object.keys(fields)[1] ?? 'id'}: … }. Nothing was written.`,
+      );
+    }
     for (const field of Object.keys(overrides)) {
       if (!(field in fields)) {
         throw new FactoryError(
@@ -184,5 +213,6 @@ export class ModelFactory<Row extends { id: string }, Rec extends { id: string }
         );
       }
     }
+    checkFieldTypes(this.name, table, overrides);
   }
 }

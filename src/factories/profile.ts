@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { threadId } from 'node:worker_threads';
+import { envFlag } from '../config/env-options.ts';
 import { formatTable } from '../text/format-table.ts';
 
 /** Set by the Vitest global setup: workers write their profiles here, and the run prints them merged. */
@@ -25,7 +26,7 @@ export interface FactoryProfileRow {
 
 const rows = new Map<string, FactoryProfileRow>();
 
-export const profiling = (): boolean => process.env.FIXTURES_PROFILE === '1';
+export const profiling = (): boolean => envFlag(process.env, 'FIXTURES_PROFILE');
 
 function rowFor(factory: string): FactoryProfileRow {
   let row = rows.get(factory);

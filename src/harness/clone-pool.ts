@@ -10,6 +10,7 @@ import { hostname } from 'node:os';
 import createDebug from 'debug';
 import pg from 'pg';
 import { quoteIdentifier } from '../sql/quote-identifier.ts';
+import { adminConnection } from '../sql/timeouts.ts';
 import { writeDatabaseMarker } from './database-marker.ts';
 import { newCloneName } from './harness-names.ts';
 import type { DatabasePool, IsolatedDatabase } from './isolation.ts';
@@ -42,7 +43,7 @@ export class ClonePool implements DatabasePool {
   constructor({ adminUrl, template, size = 1, owner = currentOwnerTag() }: ClonePoolOptions) {
     // Clones are made one at a time per pool: concurrent copies of one template only contend for the disk.
     this.#adminUrl = adminUrl;
-    this.#admin = new pg.Pool({ connectionString: adminUrl.toString(), max: 1, allowExitOnIdle: true });
+    this.#admin = new pg.Pool({ ...adminConnection(adminUrl), max: 1, allowExitOnIdle: true });
     this.#template = template;
     this.#owner = owner;
     this.#ahead = new PreparedAhead(size, () => this.#clone());

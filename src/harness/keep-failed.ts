@@ -5,17 +5,18 @@
  * "Kept databases").
  */
 import { redactPasswords } from '../config/database-url.ts';
+import { envFlag } from '../config/env-options.ts';
 import type { DatabasePool, IsolatedDatabase } from './isolation.ts';
 import { psqlUrl } from './schema-url.ts';
 
 export function keepFailedEnabled(env: NodeJS.ProcessEnv = process.env): boolean {
-  return env.FIXTURES_KEEP_FAILED === '1';
+  return envFlag(env, 'FIXTURES_KEEP_FAILED');
 }
 
 /** The line printed for a kept database: its `psql` command, password shown only with FIXTURES_SHOW_PASSWORD=1. */
 export function keptNotice(database: IsolatedDatabase, failed: string, env: NodeJS.ProcessEnv = process.env): string {
   const url = psqlUrl(database.url);
-  const shown = env.FIXTURES_SHOW_PASSWORD === '1' ? url : redactPasswords(url);
+  const shown = envFlag(env, 'FIXTURES_SHOW_PASSWORD') ? url : redactPasswords(url);
   const drop =
     database.isolation === 'schema'
       ? `DROP SCHEMA "${database.name}" CASCADE`

@@ -6,10 +6,13 @@
  * is about to exit.
  */
 import { ConfigurationError, redactPasswords } from '../config/database-url.ts';
+import { oneOf } from '../config/option-values.ts';
+import { type ConnectionTarget, explainConnectionError } from '../sql/explain-connection-error.ts';
 import { ClonePool } from './clone-pool.ts';
+import { checkHarnessVariables } from './harness-variables.ts';
 import { type DatabasePool, ISOLATIONS, type Isolation } from './isolation.ts';
 import { currentOwnerTag } from './owner-tag.ts';
-import { adminUrlOf, type RunSetup, runSetupFromEnv, setUpRun } from './run-setup.ts';
+import { adminUrlOf, connectionTarget, type RunSetup, runSetupFromEnv, setUpRun } from './run-setup.ts';
 import { SchemaPool } from './schema-pool.ts';
 
 let run: Promise<RunSetup> | undefined;
@@ -17,6 +20,8 @@ const pools = new Map<Isolation, Promise<DatabasePool>>();
 
 function runSetup(): Promise<RunSetup> {
   run ??= (async () => {
+    // A worker of a run set up elsewhere checks them too: its environment may differ from the global setup's.
+    checkHarnessVariables();
     const fromEnv = runSetupFromEnv();
     if (fromEnv) return fromEnv;
     const started = await setUpRun();
@@ -31,13 +36,10 @@ function runSetup(): Promise<RunSetup> {
 
 /** This run's pool for `isolation`. */
 export function runPool(isolation: Isolation): Promise<DatabasePool> {
-  if (!ISOLATIONS.includes(isolation)) {
-    return Promise.reject(
-      new ConfigurationError(
-        'isolation',
-        `The isolation "${String(isolation)}" does not exist: use ${ISOLATIONS.map((i) => `'${i}'`).join(' or ')}.`,
-      ),
-    );
+  try {
+    oneOf('isolation', isolation, ISOLATIONS);
+  } catch (error) {
+    return Promise.reject(error);
   }
   let pool = pools.get(isolation);
   if (!pool) {
@@ -61,18 +63,32 @@ export async function closeRunPools(): Promise<void> {
 /** The pool for `isolation` on the server and template of `setup`. */
 export function createPool(setup: RunSetup, isolation: Isolation): DatabasePool {
   const adminUrl = adminUrlOf(setup);
+  const target = connectionTarget(setup.provider, adminUrl);
   // A setup an older version wrote has no owner: the worker's own tag is the next best.
   const owner = setup.owner ?? currentOwnerTag();
   if (isolation === 'schema')
-    return new SchemaPool({ adminUrl, source: setup.source, template: setup.template, owner });
+    return explained(new SchemaPool({ adminUrl, source: setup.source, template: setup.template, owner }), target);
   if (setup.templateRefused !== undefined) {
     throw new ConfigurationError(
       'isolation',
-      `The server at ${redactPasswords(setup.adminUrl)} does not let the harness create databases ` +
+      `The server at ${redactPasswords(setup.adminUrl)}${target.variable ? ` (${target.variable})` : ''} does not let the harness create databases ` +
         `(${setup.templateRefused}), so \`database\` isolation cannot clone one: ` +
         "use withDatabase(fn, { isolation: 'schema' }) or test.override({ dbIsolation: 'schema' }), " +
         'or grant the role CREATEDB.',
     );
   }
-  return new ClonePool({ adminUrl, template: setup.template, owner });
+  return explained(new ClonePool({ adminUrl, template: setup.template, owner }), target);
+}
+
+/** `pool`, with its connection failures (a server gone mute, a password changed) said as such. */
+function explained(pool: DatabasePool, target: ConnectionTarget): DatabasePool {
+  const explain = (error: unknown): never => {
+    throw explainConnectionError(error, target);
+  };
+  return {
+    acquire: () => pool.acquire().catch(explain),
+    release: (name) => pool.release(name).catch(explain),
+    keep: (name) => pool.keep(name).catch(explain),
+    close: () => pool.close().catch(explain),
+  };
 }

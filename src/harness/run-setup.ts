@@ -5,12 +5,19 @@
  * which they inherit, whatever the runner.
  */
 import { ConfigurationError, redactPasswords, tryParseUrl } from '../config/database-url.ts';
+import { envFlag } from '../config/env-options.ts';
 import { MIGRATIONS_DIR, SCHEMA_PATH } from '../package-files.ts';
+import { type ConnectionTarget, explainConnectionError } from '../sql/explain-connection-error.ts';
+import { createDatabaseRefusal } from './create-database-privilege.ts';
 import { runOnExit } from './exit-helper.ts';
+import { checkHarnessVariables } from './harness-variables.ts';
 import { currentOwnerTag } from './owner-tag.ts';
 import { findKept, reapAbandonedDatabases } from './reaper.ts';
+import { parseRunSetup, RUN_SETUP_VARIABLE } from './run-setup-variable.ts';
 import { type ProviderName, startServer } from './servers/provider.ts';
 import { ensureTemplate, type TemplateSource } from './template.ts';
+
+export { RUN_SETUP_VARIABLE };
 
 /** The run's server and template, as workers receive them. */
 export interface RunSetup {
@@ -51,23 +58,31 @@ export async function setUpRun(
   env: NodeJS.ProcessEnv = process.env,
   source: TemplateSource = DATA_MODEL,
 ): Promise<{ setup: RunSetup; teardown: () => Promise<void> }> {
+  checkHarnessVariables(env);
   const owner = currentOwnerTag();
   const server = await startServer(env);
   // A throwaway server takes its databases along when it stops; an external one stays, and so would they.
   const forgetOnExit =
     server.provider === 'external' ? runOnExit({ adminUrl: server.adminUrl.toString(), owner }) : () => {};
   try {
-    await reapAbandonedDatabases(server.adminUrl);
-    // A server where this role may not create databases still serves `schema` isolation.
-    const template = await ensureTemplate(server.adminUrl, source, owner);
-    const setup: RunSetup = {
-      provider: server.provider,
-      adminUrl: server.adminUrl.toString(),
-      template: template.name,
-      ...(template.refused !== undefined && { templateRefused: redactPasswords(template.refused) }),
-      source,
-      owner,
-    };
+    let setup: RunSetup;
+    try {
+      await reapAbandonedDatabases(server.adminUrl);
+      // A server where this role may not create databases still serves `schema` isolation.
+      const template = await ensureTemplate(server.adminUrl, source, owner);
+      // A template found complete was built by another role, maybe: whether this one may clone it is asked apart.
+      const refused = template.refused ?? (await createDatabaseRefusal(server.adminUrl));
+      setup = {
+        provider: server.provider,
+        adminUrl: server.adminUrl.toString(),
+        template: template.name,
+        ...(refused !== undefined && { templateRefused: redactPasswords(refused) }),
+        source,
+        owner,
+      };
+    } catch (error) {
+      throw explainConnectionError(error, connectionTarget(server.provider, server.adminUrl));
+    }
     return {
       setup,
       // By the end of a run its workers are done: whatever carries its tag is abandoned now.
@@ -98,28 +113,19 @@ export async function setUpRun(
  * starts, which reaps it as abandoned.
  */
 function noticeServerKept(provider: ProviderName, adminUrl: URL): void {
-  const shown = process.env.FIXTURES_SHOW_PASSWORD === '1' ? adminUrl.toString() : redactPasswords(adminUrl.toString());
+  const shown = envFlag(process.env, 'FIXTURES_SHOW_PASSWORD')
+    ? adminUrl.toString()
+    : redactPasswords(adminUrl.toString());
   process.stderr.write(
     `fixtures: the ${provider} PostgreSQL server stays up at ${shown} for the databases kept after failed tests (FIXTURES_KEEP_FAILED=1); the next run removes it.\n`,
   );
 }
 
-/** The variable through which a run's setup reaches worker processes. */
-export const RUN_SETUP_VARIABLE = 'FIXTURES_HARNESS';
-
+/** The run's setup from FIXTURES_HARNESS, when a global setup wrote one for this worker. */
 export function runSetupFromEnv(env: NodeJS.ProcessEnv = process.env): RunSetup | undefined {
   const json = env[RUN_SETUP_VARIABLE];
   if (!json) return undefined;
-  let setup: RunSetup;
-  try {
-    setup = JSON.parse(json) as RunSetup;
-  } catch {
-    // Not JSON.parse's message: it quotes the text, and the text holds a superuser password.
-    throw new ConfigurationError(
-      RUN_SETUP_VARIABLE,
-      `${RUN_SETUP_VARIABLE} is not the JSON the harness writes: unset it.`,
-    );
-  }
+  const setup = parseRunSetup(json);
   adminUrlOf(setup);
   return setup;
 }
@@ -139,4 +145,18 @@ export function adminUrlOf(setup: RunSetup): URL {
     RUN_SETUP_VARIABLE,
     `${RUN_SETUP_VARIABLE} holds ${seen}: the harness's global setup writes this variable for its workers; unset it, or let the global setup set it.`,
   );
+}
+
+/**
+ * The run's server as its connection errors name it: TEST_DATABASE_URL for an
+ * external one, which the person running the tests chose and may correct.
+ */
+export function connectionTarget(provider: ProviderName, adminUrl: URL | string): ConnectionTarget {
+  return provider === 'external'
+    ? {
+        url: adminUrl,
+        variable: 'TEST_DATABASE_URL',
+        otherwise: 'or unset TEST_DATABASE_URL and the harness starts a server of its own',
+      }
+    : { url: adminUrl };
 }

@@ -13,6 +13,7 @@ import createDebug from 'debug';
 import pg from 'pg';
 import { inTransaction } from '../sql/in-transaction.ts';
 import { quoteIdentifier } from '../sql/quote-identifier.ts';
+import { adminConnection } from '../sql/timeouts.ts';
 import { applyMigrations, type TemplateSource } from './apply-migrations.ts';
 import { type DatabaseMarker, writeSchemaMarker } from './database-marker.ts';
 import { newSchemaName } from './harness-names.ts';
@@ -62,7 +63,7 @@ export class SchemaPool implements DatabasePool {
 
   constructor({ adminUrl, source, template, size = 1, owner = currentOwnerTag() }: SchemaPoolOptions) {
     this.#adminUrl = adminUrl;
-    this.#admin = new pg.Pool({ connectionString: adminUrl.toString(), max: 1, allowExitOnIdle: true });
+    this.#admin = new pg.Pool({ ...adminConnection(adminUrl), max: 1, allowExitOnIdle: true });
     this.#source = source;
     this.#template = template;
     this.#owner = owner;

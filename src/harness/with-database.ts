@@ -5,8 +5,11 @@
  */
 import { createPrismaClient } from '../client/create-prisma-client.ts';
 import { redactPasswords } from '../config/database-url.ts';
+import { OptionError } from '../config/option-error.ts';
+import { checkOptions, oneOf, shownValue } from '../config/option-values.ts';
 import { createDatabaseContext, type DatabaseContext } from './database-context.ts';
 import type { Isolation } from './isolation.ts';
+import { ISOLATIONS } from './isolation.ts';
 import { keepFailed, keepFailedEnabled } from './keep-failed.ts';
 import { runPool } from './run-pools.ts';
 
@@ -46,7 +49,8 @@ export async function withDatabase<T>(
   fn: (context: DatabaseContext) => T | Promise<T>,
   options: WithDatabaseOptions = {},
 ): Promise<T> {
-  const pool = await runPool(options.isolation ?? 'database');
+  const isolation = checkArguments(fn, options);
+  const pool = await runPool(isolation);
   const database = await pool.acquire();
   const prisma = createPrismaClient({ url: database.url });
   let result: T;
@@ -64,4 +68,20 @@ export async function withDatabase<T>(
   await prisma.$disconnect();
   await pool.release(database.name);
   return result;
+}
+
+/**
+ * The isolation `options` ask for. The types already say what `fn` and the
+ * options may be; a caller in plain JavaScript (or with a cast) learns it
+ * here, before any server starts: a misspelt option used to be ignored.
+ */
+function checkArguments(fn: unknown, options: unknown): Isolation {
+  if (typeof fn !== 'function') {
+    throw new OptionError(
+      'fn',
+      `withDatabase(fn) needs a function as fn, got ${shownValue(fn)}: withDatabase(async ({ prisma }) => …).`,
+    );
+  }
+  const { isolation = 'database' } = checkOptions('withDatabase', options, { isolation: 'other' });
+  return oneOf('isolation', isolation, ISOLATIONS, "withDatabase(fn, { isolation: 'schema' })");
 }

@@ -5,8 +5,9 @@
  * file's remaining tests go on with a fresh one.
  */
 import { createPrismaClient } from '../client/create-prisma-client.ts';
+import { oneOf } from '../config/option-values.ts';
 import { createDatabaseContext, type DatabaseContext } from '../harness/database-context.ts';
-import type { DatabasePool, IsolatedDatabase, Isolation } from '../harness/isolation.ts';
+import { type DatabasePool, ISOLATIONS, type IsolatedDatabase, type Isolation } from '../harness/isolation.ts';
 import { keepFailed, keepFailedEnabled } from '../harness/keep-failed.ts';
 import { createTransactionSandbox } from '../harness/reset/transaction.ts';
 import { truncateAll } from '../harness/reset/truncate.ts';
@@ -20,6 +21,8 @@ import { runPool } from '../harness/run-pools.ts';
  * - `none`: tests of the file share what they write.
  */
 export type ResetMode = 'transaction' | 'truncate' | 'none';
+
+export const RESET_MODES: readonly ResetMode[] = ['transaction', 'truncate', 'none'];
 
 /** One database handed out, with its client and its reset. */
 interface Opened {
@@ -76,7 +79,15 @@ export class FileDatabase {
     this.#current = current;
   }
 
+  /**
+   * The file's first database. `isolation` and `reset` come from
+   * `test.override`, which the types check but JavaScript does not: a value
+   * outside the modes is an OptionError here, before anything is opened (an
+   * unknown `dbReset` used to reset nothing at all).
+   */
   static async open(isolation: Isolation, reset: ResetMode): Promise<FileDatabase> {
+    oneOf('dbIsolation', isolation, ISOLATIONS, "test.override({ dbIsolation: 'schema' })");
+    oneOf('dbReset', reset, RESET_MODES, "test.override({ dbReset: 'truncate' })");
     const pool = await runPool(isolation);
     return new FileDatabase(pool, reset, await open(pool, reset));
   }

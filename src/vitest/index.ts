@@ -12,6 +12,7 @@ import { closeRunPools } from '../harness/run-pools.ts';
 import { FileDatabase, type ResetMode } from './file-database.ts';
 
 export { ConfigurationError, DatabaseUrlError } from '../config/database-url.ts';
+export { OptionError } from '../config/option-error.ts';
 export { FactoryError } from '../factories/errors.ts';
 export { MigrationError } from '../harness/apply-migrations.ts';
 export { LeftoverConnectionsError } from '../harness/leftover-connections.ts';
@@ -19,6 +20,7 @@ export { SandboxConnectionLostError, TransactionSandboxError } from '../harness/
 export { LocalPostgresError } from '../harness/servers/local-postgres.ts';
 export { TestcontainersServerError } from '../harness/servers/testcontainers-error.ts';
 export { TemplateBuildError } from '../harness/template.ts';
+export { DatabaseConnectionError } from '../sql/connection-error.ts';
 export type { DatabaseContext, Isolation, ResetMode };
 
 /** What `test` adds to Vitest's test context. */

@@ -3,7 +3,13 @@
  * variable, says what to do, and never shows the password.
  */
 
-import { createPrismaClient, DatabaseUrlError, poolSettings, redactPasswords } from '@ctoprojects/fixtures';
+import {
+  createPrismaClient,
+  DatabaseUrlError,
+  OptionError,
+  poolSettings,
+  redactPasswords,
+} from '@ctoprojects/fixtures';
 import { describe, expect, inject, it } from 'vitest';
 import { runPrisma } from '../support/run-cli.ts';
 import { scratchProject } from '../support/scratch-project.ts';
@@ -87,6 +93,18 @@ describe('the runtime client', () => {
   it('without DATABASE_URL throws a DatabaseUrlError naming it', () => {
     expect(() => createPrismaClient({ url: '' })).toThrow(DatabaseUrlError);
     expect(() => createPrismaClient({ url: '' })).toThrow('DATABASE_URL is not set: export it or add it to .env');
+  });
+
+  it('refuses an option it does not have, or a URL that is not a string, naming the option', () => {
+    expect(() => createPrismaClient({ uri: 'postgresql://app@localhost/app' } as never)).toThrow(
+      new OptionError('uri', 'createPrismaClient has no option "uri": its options are url, variable.', [
+        'url',
+        'variable',
+      ]),
+    );
+    expect(() => createPrismaClient({ url: new URL('postgresql://app@localhost/app') } as never)).toThrow(
+      'The url option of createPrismaClient is an object: give a string.',
+    );
   });
 
   it('reads connection_limit, pool_timeout, schema and pgbouncer from DATABASE_URL and keeps them from pg', () => {

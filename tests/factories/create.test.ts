@@ -3,7 +3,14 @@
  * their parents, whole graphs in a few multi-row statements, and errors that
  * name the factory, the field and the value while leaving the database as it was.
  */
-import { buildAuditLog, buildLearner, buildLearningSession, FactoryError } from '@ctoprojects/fixtures';
+import {
+  buildAuditLog,
+  buildLearner,
+  buildLearningSession,
+  createFactories,
+  createPrismaClient,
+  FactoryError,
+} from '@ctoprojects/fixtures';
 import { describe, expect, test } from '@ctoprojects/fixtures/vitest';
 import { factoryProfile } from '../../src/factories/profile.ts';
 import { rowCounts } from '../support/databases.ts';
@@ -191,11 +198,131 @@ describe('bad input', () => {
     expect(() => buildLearner(overrides)).toThrow(FactoryError);
   });
 
-  test('a value the schema refuses names the constraint', async ({ db }) => {
+  test('a value the schema refuses names the constraint, the field and the value', async ({ db }) => {
     await expect(db.factories.userFeedback.create({ rating: 9 })).rejects.toThrow(
-      /userFeedback factory: the row breaks CHECK constraint user_feedback_rating_check of user_feedback/,
+      'userFeedback factory: rating 9 breaks CHECK constraint user_feedback_rating_check of user_feedback (see docs/database/schema.md): pass a rating the constraint allows, or leave rating out. Nothing was written.',
+    );
+    await expect(db.factories.learner.create({ email: 'ada-at-example.test' })).rejects.toThrow(
+      'learner factory: email "ada-at-example.test" breaks CHECK constraint users_email_check of users',
+    );
+    await expect(db.factories.userFeedback.createEach([{ rating: 1 }, { rating: 9 }, { rating: 4 }])).rejects.toThrow(
+      "rating (one of the 3 rows' values: 1, 9, 4) breaks CHECK constraint user_feedback_rating_check",
     );
     expect(await rowCounts(db.prisma)).toMatchObject({ users: 0, generatedAssets: 0, userFeedback: 0 });
+  });
+
+  // A compile error in TypeScript; JavaScript callers (and casts) get these. The factories are bound to a
+  // client of a closed port: any database work would fail with a connection error, not a FactoryError.
+  const unreachable = () => createFactories(createPrismaClient({ url: 'postgresql://nobody:x@127.0.0.1:1/none' }));
+  const loosely = (overrides: Record<string, unknown>) => overrides as never;
+
+  test.each([
+    [
+      'userFeedback',
+      { rating: '5' },
+      'rating "5" is a string, but the rating column of user_feedback takes a whole number from -2147483648 to 2147483647 (Int)',
+    ],
+    [
+      'userFeedback',
+      { rating: 4.5 },
+      'rating 4.5 is a fractional number, but the rating column of user_feedback takes a whole number',
+    ],
+    ['learner', { email: 42 }, 'email 42 is a whole number, but the email column of users takes a string'],
+    [
+      'learner',
+      { role: 'OWNER' },
+      `role "OWNER" is a string, but the role column of users takes one of 'ADMIN', 'LEARNER' (the enum UserRole)`,
+    ],
+    [
+      'learner',
+      { createdAt: 'yesterday' },
+      'createdAt "yesterday" is a string, but the createdAt column of users takes a valid Date, or an ISO 8601 string (DateTime)',
+    ],
+    ['learner', { createdAt: new Date(Number.NaN) }, 'createdAt a Date (invalid) is an invalid Date'],
+    [
+      'progressMetric',
+      { value: Number.NaN },
+      'value NaN is NaN, but the value column of progress_metrics takes a number (Float)',
+    ],
+    [
+      'studyMaterial',
+      { metadata: () => 1 },
+      'metadata a function is a function, but the metadata column of study_materials takes a JSON value',
+    ],
+  ] as const)(
+    '%s %o, a value of the wrong type, is refused before any database work, naming the field and the value',
+    async (factory, overrides, message) => {
+      const factories = unreachable();
+
+      const error = await factories[factory].create(loosely(overrides)).catch((e) => e);
+
+      expect(error).toBeInstanceOf(FactoryError);
+      expect(error.message).toContain(`${factory} factory: ${message}`);
+      expect(error.message).toMatch(/: pass one, or leave \w+ out to get a generated value\. Nothing was written\.$/);
+    },
+  );
+
+  test('a wrong type is refused in build, createEach and params too, and the right types pass', async ({ db }) => {
+    expect(() => buildLearner(loosely({ email: 42 }))).toThrow('learner factory: email 42 is a whole number');
+    await expect(db.factories.userFeedback.createEach([{ rating: 2 }, loosely({ rating: '5' })])).rejects.toThrow(
+      'rating "5" is a string',
+    );
+    expect(() => db.factories.userFeedback.params(loosely({ rating: '5' }))).toThrow('rating "5" is a string');
+    expect(await rowCounts(db.prisma)).toMatchObject({ users: 0, userFeedback: 0 });
+
+    const feedback = await db.factories.userFeedback.create({ rating: 5, comment: null });
+    const material = await db.factories.studyMaterial.create(loosely({ metadata: { tags: ['a', undefined], n: 1 } }));
+    const session = await db.factories.learningSession.create({ startedAt: '2026-02-01T10:00:00Z' as never });
+    expect([feedback.rating, feedback.comment]).toEqual([5, null]);
+    expect(material.metadata).toMatchObject({ tags: ['a', null], n: 1 });
+    expect(session.startedAt).toEqual(new Date('2026-02-01T10:00:00Z'));
+  });
+
+  type Unreachable = ReturnType<typeof unreachable>;
+  test.each<[string, string, (factories: Unreachable) => unknown]>([
+    ['createList', '-1', (f) => f.learner.createList(-1)],
+    ['createList', '2.5', (f) => f.learner.createList(2.5)],
+    ['createList', 'NaN', (f) => f.learner.createList(Number.NaN)],
+    ['createList', '"3"', (f) => f.learner.createList('3' as never)],
+    ['buildList', '-2', (f) => f.learner.buildList(-2)],
+    ['withSessions', '-1', (f) => f.learner.withSessions(-1).create()],
+    ['withChunks', '1.5', (f) => f.studyMaterial.withChunks(1.5).create()],
+    ['withAssets', 'NaN', (f) => f.studyMaterial.withAssets(Number.NaN).create()],
+    ['withInteractions', '-3', (f) => f.learningSession.withInteractions(-3).create()],
+  ])('%s(%s) is refused, naming the call and the argument, before any database work', async (call, shown, run) => {
+    const error = await Promise.resolve()
+      .then(() => run(unreachable()))
+      .catch((e: Error) => e);
+
+    expect(error).toBeInstanceOf(FactoryError);
+    expect((error as Error).message).toMatch(/^\w+ factory: /);
+    expect((error as Error).message).toContain(
+      `${call}(count) needs a whole number of rows, 0 or more, as count; got ${shown}. Nothing was written.`,
+    );
+  });
+
+  test("a trait's values are checked as overrides are, and its parents rolled back", async ({ db }) => {
+    await expect(db.factories.studyMaterial.withAssets(1, loosely({}) as 'QUIZ').create()).rejects.toThrow(
+      "generatedAsset factory: kind an object is an object, but the kind column of generated_assets takes one of 'FLASHCARD', 'QUIZ', 'SUMMARY', 'EXPLANATION' (the enum AssetKind)",
+    );
+    await expect(db.factories.learner.withSessions(1, { status: 'DONE' as 'ACTIVE' }).create()).rejects.toThrow(
+      'learningSession factory: status "DONE" is a string',
+    );
+    expect(await rowCounts(db.prisma)).toMatchObject({ users: 0, studyMaterials: 0, generatedAssets: 0 });
+  });
+
+  test('createFactories refuses an option it does not have, naming it', ({ db }) => {
+    expect(() => createFactories(db.prisma, loosely({ sed: 'x' }))).toThrow(
+      'createFactories has no option "sed": its options are seed, schema.',
+    );
+    expect(() => createFactories(db.prisma, loosely({ seed: 42 }))).toThrow(
+      'The seed option of createFactories is 42: give a string.',
+    );
+  });
+
+  test('createList(0) creates nothing, and says nothing', async ({ db }) => {
+    expect(await db.factories.learner.createList(0)).toEqual([]);
+    expect(await db.prisma.user.count()).toBe(0);
   });
 
   test('a build-only factory says how to get one that creates', async () => {

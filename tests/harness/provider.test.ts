@@ -25,7 +25,7 @@ describe('the provider of a run', () => {
   it('refuses an unknown FIXTURES_PROVIDER, naming the choices', async () => {
     await expect(chooseProvider({ FIXTURES_PROVIDER: 'docker' })).rejects.toThrow(ConfigurationError);
     await expect(chooseProvider({ FIXTURES_PROVIDER: 'docker' })).rejects.toThrow(
-      'FIXTURES_PROVIDER is "docker": use external, testcontainers, embedded, system, or unset it to choose automatically.',
+      "FIXTURES_PROVIDER is \"docker\": use 'external', 'testcontainers', 'embedded' or 'system', or unset it to choose automatically.",
     );
   });
 });

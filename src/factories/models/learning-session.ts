@@ -56,6 +56,7 @@ export class LearningSessionFactory extends ModelFactory<
 
   /** Each session created gets `count` interactions, a minute apart from its start. */
   withInteractions(count: number): this {
+    this.checkCount('withInteractions', count);
     return this.afterInsert(async (sessions, createWith) => {
       await createWith(
         'interaction',

@@ -45,6 +45,7 @@ export const studyMaterialDefinition: ModelDefinition<StudyMaterialRow, StudyMat
 export class StudyMaterialFactory extends ModelFactory<StudyMaterialRow, StudyMaterial> {
   /** Each material created gets `count` content chunks with ordinals 0…count-1, in one statement per 4,000 or so. */
   withChunks(count: number): this {
+    this.checkCount('withChunks', count);
     return this.afterInsert(async (materials, createWith) => {
       await createWith(
         'contentChunk',
@@ -57,6 +58,7 @@ export class StudyMaterialFactory extends ModelFactory<StudyMaterialRow, StudyMa
 
   /** Each material created gets `count` generated assets (flashcards unless `kind` says otherwise). */
   withAssets(count: number, kind: 'FLASHCARD' | 'QUIZ' | 'SUMMARY' | 'EXPLANATION' = 'FLASHCARD'): this {
+    this.checkCount('withAssets', count);
     return this.afterInsert(async (materials, createWith) => {
       await createWith(
         'generatedAsset',

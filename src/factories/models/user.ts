@@ -48,6 +48,7 @@ export interface SessionsOptions {
 export class UserFactory extends ModelFactory<UserRow, User, UserTransient> {
   /** Each user created gets `count` learning sessions, inserted in one statement for the whole batch. */
   withSessions(count: number, options: SessionsOptions = {}): this {
+    this.checkCount('withSessions', count);
     return this.afterInsert(async (users, createWith) => {
       const materialIds = options.material
         ? users.map(() => options.material?.id)

@@ -7,8 +7,9 @@
  * template. A throwaway cluster loses nothing by living in memory: it is
  * already run without fsync and removed at the end of the run.
  */
-import { accessSync, constants, statfsSync } from 'node:fs';
+import { accessSync, constants, statfsSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { ConfigurationError } from '../../config/database-url.ts';
 
 const SHARED_MEMORY = '/dev/shm';
 /** Enough for the template, a pool of clones and what tests write, with room to spare. */
@@ -26,11 +27,38 @@ function roomyTmpfs(path: string): boolean {
 
 /** The directory new throwaway clusters go in: FIXTURES_CLUSTER_DIR, else /dev/shm if roomy, else the temp dir. */
 export function throwawayClusterParent(env: NodeJS.ProcessEnv = process.env): string {
-  if (env.FIXTURES_CLUSTER_DIR) return env.FIXTURES_CLUSTER_DIR;
+  if (env.FIXTURES_CLUSTER_DIR) return checkedClusterDir(env.FIXTURES_CLUSTER_DIR);
   return process.platform === 'linux' && roomyTmpfs(SHARED_MEMORY) ? SHARED_MEMORY : tmpdir();
 }
 
 /** Every directory a throwaway cluster may be in, for the reaper. */
 export function clusterParents(env: NodeJS.ProcessEnv = process.env): string[] {
   return [...new Set([throwawayClusterParent(env), SHARED_MEMORY, tmpdir()])];
+}
+
+/**
+ * FIXTURES_CLUSTER_DIR as given, if it is a directory this process may write
+ * in; otherwise a ConfigurationError saying what it is and what to do, where
+ * `mkdtemp` gave a bare ENOENT or EACCES.
+ */
+function checkedClusterDir(path: string): string {
+  const unusable = (what: string, next: string) =>
+    new ConfigurationError(
+      'FIXTURES_CLUSTER_DIR',
+      `FIXTURES_CLUSTER_DIR is "${path}", ${what}: ${next}, or unset FIXTURES_CLUSTER_DIR to use ${SHARED_MEMORY} or the temp directory.`,
+    );
+  let isDirectory: boolean;
+  try {
+    isDirectory = statSync(path).isDirectory();
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    throw unusable('which does not exist', `create it (mkdir -p '${path}')`);
+  }
+  if (!isDirectory) throw unusable('which is not a directory', 'name a directory');
+  try {
+    accessSync(path, constants.W_OK);
+  } catch {
+    throw unusable('where this process may not write', 'name a directory it may write in');
+  }
+  return path;
 }

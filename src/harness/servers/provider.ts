@@ -18,6 +18,7 @@
 import { createRequire } from 'node:module';
 import createDebug from 'debug';
 import { ConfigurationError, parseDatabaseUrl } from '../../config/database-url.ts';
+import { envChoice } from '../../config/env-options.ts';
 import { findServerBinaries, startLocalPostgres } from './local-postgres.ts';
 
 const debug = createDebug('fixtures:server');
@@ -63,17 +64,14 @@ function missingPackages(names: readonly string[]): string[] {
   });
 }
 
+/** The provider FIXTURES_PROVIDER names, if set; a value it does not accept is an OptionError. */
+export function chooseProviderName(env: NodeJS.ProcessEnv = process.env): ProviderName | undefined {
+  return envChoice(env, 'FIXTURES_PROVIDER', PROVIDERS, 'to choose automatically');
+}
+
 export async function chooseProvider(env: NodeJS.ProcessEnv = process.env): Promise<ProviderName> {
-  const chosen = env.FIXTURES_PROVIDER;
-  if (chosen) {
-    if (!(PROVIDERS as readonly string[]).includes(chosen)) {
-      throw new ConfigurationError(
-        'FIXTURES_PROVIDER',
-        `FIXTURES_PROVIDER is "${chosen}": use ${PROVIDERS.join(', ')}, or unset it to choose automatically.`,
-      );
-    }
-    return chosen as ProviderName;
-  }
+  const chosen = chooseProviderName(env);
+  if (chosen) return chosen;
   if (env.TEST_DATABASE_URL) return 'external';
   // Not installed is a choice the project made (they are optional peers), not a fault: skip them without a word.
   const missing = missingPackages(TESTCONTAINERS_PACKAGES);

@@ -24,6 +24,7 @@ import { PostgreSqlContainer, type StartedPostgreSqlContainer } from '@testconta
 import createDebug from 'debug';
 import { type ContainerRuntimeClient, getContainerRuntimeClient, ImageName, Wait } from 'testcontainers';
 import { redactPasswords } from '../../config/database-url.ts';
+import { envFlag } from '../../config/env-options.ts';
 import { isAbandonedBy } from '../abandoned.ts';
 import { runOnExit } from '../exit-helper.ts';
 import { TestcontainersServerError } from './testcontainers-error.ts';
@@ -111,7 +112,7 @@ export async function startTestcontainersServer(
   env: NodeJS.ProcessEnv = process.env,
 ): Promise<StartedTestcontainersServer> {
   const image = options.image ?? (env.FIXTURES_POSTGRES_IMAGE || DEFAULT_POSTGRES_IMAGE);
-  const reuse = options.reuse ?? env.FIXTURES_REUSE_CONTAINER === '1';
+  const reuse = options.reuse ?? envFlag(env, 'FIXTURES_REUSE_CONTAINER');
   const started = performance.now();
   const client = await connectToDocker(env);
 
