@@ -13,6 +13,7 @@ import { chmodSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { nodeCommand } from '../src/package-files.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const EXECUTABLES = ['dist/cli/main.js', 'dist/schema-engine/main.js'];
@@ -26,13 +27,8 @@ function step(what: string, command: string, args: string[]): void {
 }
 
 rmSync(join(ROOT, 'dist'), { recursive: true, force: true });
-step('prisma generate', process.execPath, [
-  '--experimental-strip-types',
-  '--disable-warning=ExperimentalWarning',
-  'src/cli/main.ts',
-  'prisma',
-  'generate',
-]);
+const [node, ...command] = nodeCommand('cli/main');
+step('prisma generate', node as string, [...command, 'prisma', 'generate']);
 const tsc = createRequire(import.meta.url)
   .resolve('typescript/package.json')
   .replace(/package\.json$/, 'bin/tsc');

@@ -5,6 +5,7 @@
 import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { NODE_FLAGS } from '../../src/package-files.ts';
 
 export const PROJECT_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -40,11 +41,7 @@ export function runPrisma(args: string[], options: RunOptions = {}): Promise<Cli
 }
 
 export function runNode(args: string[], options: RunOptions = {}): Promise<CliResult> {
-  return run(
-    process.execPath,
-    ['--experimental-strip-types', '--disable-warning=ExperimentalWarning', ...args],
-    options,
-  );
+  return startNode(args, options).result;
 }
 
 /** `npm run --silent …args`, as a newcomer types it. */
@@ -66,11 +63,7 @@ export interface StartedChild {
 
 /** `node …args`, like {@link runNode}, without waiting for it: for tests that signal or kill it midway. */
 export function startNode(args: string[], options: RunOptions = {}): StartedChild {
-  return start(
-    process.execPath,
-    ['--experimental-strip-types', '--disable-warning=ExperimentalWarning', ...args],
-    options,
-  );
+  return start(process.execPath, [...NODE_FLAGS, ...args], options);
 }
 
 function start(
