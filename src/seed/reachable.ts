@@ -5,19 +5,16 @@
  * Each failure here names the server, the variable and the next step, and
  * never the password.
  */
-import type pg from 'pg';
 import { fixturesCommand } from '../cli/command-hint.ts';
 import { devServerSettings, isDevServer } from '../cli/dev-server.ts';
 import { databaseName, withoutPrismaParameters } from '../config/database-url.ts';
+import { connectTimeoutMs } from '../sql/timeouts.ts';
 import { withClient } from '../sql/with-client.ts';
 
 /** The seed could not log in: the server is not reachable, refused the login, or has no such database. */
 export class DatabaseUnreachableError extends Error {
   override readonly name = 'DatabaseUnreachableError';
 }
-
-/** A server that does not answer within this is as good as absent for a seed run by hand. */
-const CONNECT_TIMEOUT_MS = 10_000;
 
 /** Network failures, by the code Node.js gives them, as the words a person would use. */
 const UNREACHABLE: Readonly<Record<string, string>> = {
@@ -32,12 +29,9 @@ const UNREACHABLE: Readonly<Record<string, string>> = {
 
 /** Throws a {@link DatabaseUnreachableError} unless the seed can log in to `url`'s database. */
 export async function assertReachable(url: URL, variable: string, env: NodeJS.ProcessEnv): Promise<void> {
-  const config: pg.ClientConfig = {
-    connectionString: withoutPrismaParameters(url).toString(),
-    connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
-  };
   try {
-    await withClient(config, async () => {});
+    // withClient gives up after FIXTURES_CONNECT_TIMEOUT_MS (sql/timeouts.ts), as every connection of the package does.
+    await withClient(withoutPrismaParameters(url).toString(), async () => {});
   } catch (error) {
     const explained = explain(error as Error & { code?: string }, url, variable, env);
     if (explained) throw new DatabaseUnreachableError(explained);
@@ -56,7 +50,7 @@ function explain(
   const devServer = isDevServerOf(url, env);
   const unreachable =
     UNREACHABLE[error.code ?? ''] ??
-    (/timeout/i.test(error.message) ? `no answer within ${CONNECT_TIMEOUT_MS / 1000} s` : undefined);
+    (/timeout/i.test(error.message) ? `no answer within ${connectTimeoutMs(env) / 1000} s` : undefined);
   if (unreachable) {
     return (
       `the server at ${server} (${variable}) is not reachable (${unreachable}). Nothing was written. ` +
