@@ -4,6 +4,7 @@
  * removes its files. A cluster of an older version, named without an owner,
  * is found by its owner file.
  */
+import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { hostname, tmpdir } from 'node:os';
@@ -11,6 +12,7 @@ import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { describe, expect, it } from 'vitest';
+import { processIsAlive } from '../../src/harness/abandoned.ts';
 import { reapAbandonedClusters } from '../../src/harness/servers/abandoned-clusters.ts';
 import { startLocalPostgres } from '../../src/harness/servers/local-postgres.ts';
 import { deadPid } from '../support/dead-pid.ts';
@@ -66,6 +68,28 @@ describe('a throwaway cluster whose process died', () => {
       expect(reaped.map((root) => basename(root))).toEqual(['fixtures-pg-Ab12Cd']);
       expect(existsSync(unknown)).toBe(true);
     } finally {
+      await rm(parent, { recursive: true, force: true });
+    }
+  });
+  it('has every process still working in its files stopped before they go, not only those that name it', async () => {
+    // A backend whose postmaster was killed runs on without it, inside the data directory, and its
+    // command line ("postgres: checkpointer") does not name the cluster: here a writer just as anonymous.
+    const parent = await mkdtemp(join(tmpdir(), 'fixtures-reap-test-'));
+    const root = join(parent, 'fixtures-pg-Ij56Kl');
+    await mkdir(join(root, 'data', 'global'), { recursive: true });
+    await writeFile(join(root, 'owner.json'), JSON.stringify({ host: hostname(), pid: deadPid() }));
+    const writer = spawn('sh', ['-c', 'i=0; while :; do : > "f$i" 2>/dev/null; i=$((i+1)); done'], {
+      cwd: join(root, 'data', 'global'),
+      stdio: 'ignore',
+    });
+    try {
+      const reaped = await reapAbandonedClusters([parent]);
+
+      expect(reaped).toEqual([root]);
+      expect(existsSync(root)).toBe(false);
+      expect(processIsAlive(writer.pid as number)).toBe(false);
+    } finally {
+      writer.kill('SIGKILL');
       await rm(parent, { recursive: true, force: true });
     }
   });

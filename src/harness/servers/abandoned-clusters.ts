@@ -57,9 +57,17 @@ export async function reapAbandonedClusters(parents: readonly string[] = cluster
       if (!name.startsWith(CLUSTER_PREFIX) || name.startsWith(PASSWORD_DIR_PREFIX)) continue;
       if (!(await clusterIsAbandoned(parent, name))) continue;
       const root = join(parent, name);
-      await stopClusterProcesses(root);
-      await rm(root, { recursive: true, force: true });
-      reaped.push(root);
+      try {
+        await stopClusterProcesses(root);
+        await rm(root, { recursive: true, force: true, maxRetries: 3 });
+        reaped.push(root);
+      } catch (error) {
+        // Another run's debris is no reason to fail this one: said, and tried again at the next start.
+        process.emitWarning(
+          `Could not remove the abandoned throwaway cluster ${root} (${(error as Error).message}); the next start tries again, or remove it yourself.`,
+          { code: 'FIXTURES_REAPER' },
+        );
+      }
     }
   }
   if (reaped.length > 0) debug('reaped %d abandoned clusters: %s', reaped.length, reaped.join(', '));

@@ -5,9 +5,12 @@
  * caller still starts a server, so stopping the postmaster from its pid file
  * alone could miss one that starts a moment later, and keep its port taken.
  * On Linux they are found by their command line, which names the cluster's
- * directory (`-D <dir>/data`); elsewhere only the postmaster's pid file is read.
+ * directory (`-D <dir>/data`), or by their working directory: a backend whose
+ * postmaster was killed runs on in the data directory for a while, writing
+ * into it, under a name of its own ("postgres: checkpointer"). Elsewhere only
+ * the postmaster's pid file is read.
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { processIsAlive } from '../abandoned.ts';
@@ -22,8 +25,17 @@ function postmasterOf(dataDir: string): number | undefined {
   }
 }
 
-/** The pids whose command line names `root` (a directory of a unique, random name). */
-function processesNaming(root: string): number[] {
+function worksIn(pid: string, root: string): boolean {
+  try {
+    const cwd = readlinkSync(`/proc/${pid}/cwd`);
+    return cwd === root || cwd.startsWith(`${root}/`);
+  } catch {
+    return false;
+  }
+}
+
+/** The pids whose command line names `root` (a directory of a unique, random name), or that work in it. */
+function processesOf(root: string): number[] {
   let entries: string[];
   try {
     entries = readdirSync('/proc');
@@ -34,7 +46,8 @@ function processesNaming(root: string): number[] {
   for (const entry of entries) {
     if (!/^\d+$/.test(entry) || Number(entry) === process.pid) continue;
     try {
-      if (readFileSync(`/proc/${entry}/cmdline`, 'utf8').includes(root)) pids.push(Number(entry));
+      if (readFileSync(`/proc/${entry}/cmdline`, 'utf8').includes(root) || worksIn(entry, root))
+        pids.push(Number(entry));
     } catch {
       // Gone meanwhile.
     }
@@ -60,7 +73,7 @@ export function signalClusterProcesses(root: string): number[] {
   // Twice: a tool killed in the first pass may have started a postmaster just before.
   for (let pass = 0; pass < 2; pass++) {
     const postmaster = postmasterOf(join(root, 'data'));
-    for (const pid of processesNaming(root)) {
+    for (const pid of processesOf(root)) {
       if (pid === postmaster) continue;
       signal(pid, 'SIGKILL');
       signalled.add(pid);
