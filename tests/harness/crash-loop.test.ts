@@ -144,9 +144,9 @@ describe('a clone whose process was killed while PostgreSQL created it', () => {
       )) as [{ comment: string | null }];
       expect(parseDatabaseMarker(comment)).toBeUndefined();
 
-      const reaped = await reapAbandonedDatabases(new URL(inject('serverUrl')));
+      await reapAbandonedDatabases(new URL(inject('serverUrl')));
 
-      expect(reaped).toContain(clone);
+      // Checked on the server, not in what this call reaped: another file's run on this server may reap it first.
       expect(await leftBy([child])).toEqual([]);
     } finally {
       await model.remove();
