@@ -245,6 +245,36 @@ describe('begin() and rollback()', () => {
     }
   });
 
+  it("rollback() sends the next test's BEGIN in the same round trip", async () => {
+    const [backend] = await prisma.$queryRaw<{ pid: number }[]>`SELECT pg_backend_pid() AS pid`;
+
+    await sandbox.rollback();
+    try {
+      const seen = await query<{ state: string; query: string }>(
+        database.url,
+        `SELECT state, query FROM pg_stat_activity WHERE pid = ${Number(backend?.pid)}`,
+      );
+      expect(seen).toEqual([{ state: 'idle in transaction', query: 'ROLLBACK; BEGIN' }]);
+    } finally {
+      await sandbox.begin();
+    }
+  });
+
+  it('between rollback() and begin(), a write outside $transaction commits, and the next test starts clean', async () => {
+    await sandbox.rollback();
+    try {
+      await prisma.user.create(learner('between-tests@ctoprojects.dev'));
+      expect(await committedEmails()).toEqual(['between-tests@ctoprojects.dev']);
+      await sandbox.begin();
+      await prisma.user.deleteMany();
+      await sandbox.rollback();
+      expect(await committedEmails()).toEqual(['between-tests@ctoprojects.dev']);
+    } finally {
+      await prisma.user.deleteMany();
+      await sandbox.begin();
+    }
+  });
+
   it('a $transaction left running when its test ends cannot write into the next test', async () => {
     let resume = () => {};
     const paused = new Promise<void>((resolve) => {
@@ -297,6 +327,19 @@ describe('a broken connection', () => {
     const [after] = await prisma.$queryRaw<{ pid: number }[]>`SELECT pg_backend_pid() AS pid`;
     expect(after?.pid).not.toBe(before?.pid);
     expect(await visibleEmails()).toEqual([]);
+    expect(await committedEmails()).toEqual([]);
+  });
+  it('one broken between tests is replaced at the next begin(), and that test runs as usual', async () => {
+    const [before] = await prisma.$queryRaw<{ pid: number }[]>`SELECT pg_backend_pid() AS pid`;
+    await sandbox.rollback();
+
+    await query(database.url, `SELECT pg_terminate_backend(${Number(before?.pid)}, 10000)`);
+    await sandbox.begin();
+
+    await prisma.user.create(learner('after-reconnect@ctoprojects.dev'));
+    const [after] = await prisma.$queryRaw<{ pid: number }[]>`SELECT pg_backend_pid() AS pid`;
+    expect(after?.pid).not.toBe(before?.pid);
+    expect(await visibleEmails()).toEqual(['after-reconnect@ctoprojects.dev']);
     expect(await committedEmails()).toEqual([]);
   });
 });

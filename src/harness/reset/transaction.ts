@@ -4,7 +4,9 @@
  *
  * How it works. The sandbox's Prisma Client runs every query on ONE
  * connection, kept checked out of adapter-pg's pool (see `checkOut`), on which
- * `begin()` opens the test transaction and `rollback()` undoes it.
+ * `begin()` opens the test transaction and `rollback()` undoes it. The reset
+ * between two tests is one round trip: `rollback()` sends `ROLLBACK; BEGIN`,
+ * and the next `begin()` takes that transaction over.
  *
  * Application code keeps calling `prisma.$transaction(...)`, interactive or
  * batch. For both, Prisma's engine asks the adapter to start a transaction
@@ -172,9 +174,17 @@ interface OpenTestTransaction {
   readonly transactions: Set<SandboxTransaction>;
 }
 
-type TestTransaction = { readonly kind: 'idle' } | OpenTestTransaction;
+/**
+ * - `idle`: no transaction; the client is an ordinary one.
+ * - `ready`: a BEGIN sent with the last test's ROLLBACK, in the same round
+ *   trip, which the next `begin()` takes over; empty, and rolled back first if
+ *   anything else needs the connection before then.
+ * - `open`: a test's transaction.
+ */
+type TestTransaction = { readonly kind: 'idle' } | { readonly kind: 'ready' } | OpenTestTransaction;
 
 const IDLE: TestTransaction = { kind: 'idle' };
+const READY: TestTransaction = { kind: 'ready' };
 
 class Sandbox implements TransactionSandbox, SandboxHost {
   readonly prisma: PrismaClient;
@@ -230,7 +240,8 @@ class Sandbox implements TransactionSandbox, SandboxHost {
     try {
       await this.#statements.run(async () => {
         if (this.#lost) await this.#reconnect();
-        await this.#connection.executeRaw(statement('BEGIN'));
+        // After a ROLLBACK the next BEGIN went with it (see rollback()): one round trip per reset instead of two.
+        if (this.#test.kind !== 'ready') await this.#connection.executeRaw(statement('BEGIN'));
         this.#epoch += 1;
         this.#test = {
           kind: 'open',
@@ -246,21 +257,31 @@ class Sandbox implements TransactionSandbox, SandboxHost {
     debug('BEGIN test transaction %d', this.#epoch);
   }
 
-  async rollback(): Promise<void> {
+  rollback(): Promise<void> {
+    return this.#rollback('ROLLBACK; BEGIN');
+  }
+
+  /**
+   * Ends the test transaction. `ROLLBACK; BEGIN` also opens the next test's
+   * transaction in the same round trip: two statements in one simple query,
+   * which PostgreSQL runs one after the other, each as its own transaction.
+   */
+  async #rollback(sql: 'ROLLBACK' | 'ROLLBACK; BEGIN'): Promise<void> {
     await this.#beginning?.catch(() => {});
     const test = this.#test;
     if (test.kind !== 'open') return;
     // Prisma transactions still open belong to this test and end with it; they must not hold the next test's back.
     for (const transaction of test.transactions) transaction.abandon();
     await this.#statements.run(async () => {
+      this.#epoch += 1;
+      this.#test = IDLE;
       try {
-        if (!this.#lost) await this.#connection.executeRaw(statement('ROLLBACK'));
+        if (this.#lost) return;
+        await this.#connection.executeRaw(statement(sql));
+        if (sql !== 'ROLLBACK') this.#test = READY;
       } catch (error) {
         // ROLLBACK fails only on a broken connection, and PostgreSQL then rolls back by itself.
         this.connectionLost(error as Error);
-      } finally {
-        this.#epoch += 1;
-        this.#test = IDLE;
       }
     });
     debug('ROLLBACK test transaction %d after %d ms', test.epoch, Math.round(performance.now() - test.startedAt));
@@ -291,7 +312,8 @@ class Sandbox implements TransactionSandbox, SandboxHost {
   async #close(): Promise<void> {
     try {
       await this.prisma.$disconnect();
-      await this.rollback();
+      await this.#rollback('ROLLBACK');
+      await this.#statements.run(() => this.#leaveReady());
     } finally {
       this.#closed = true;
       await this.#connection.rollback().catch(() => {});
@@ -315,7 +337,8 @@ class Sandbox implements TransactionSandbox, SandboxHost {
           `The transaction sandbox refuses "${query.sql.trim()}" outside a Prisma transaction: on its one connection it would end the test transaction, or open one nobody ends. Use prisma.$transaction() instead.`,
         );
       }
-      if (this.#test.kind === 'idle') {
+      await this.#leaveReady();
+      if (this.#test.kind !== 'open') {
         if (this.#lost) await this.#reconnect();
         return run(this.#connection);
       }
@@ -347,8 +370,9 @@ class Sandbox implements TransactionSandbox, SandboxHost {
             'A Prisma transaction was requested by a test whose transaction has since been rolled back: await every query and $transaction before the test ends.',
           );
         }
+        await this.#leaveReady();
         const test = this.#test;
-        if (test.kind === 'idle') {
+        if (test.kind !== 'open') {
           if (this.#lost) await this.#reconnect();
           const connection = this.#connection;
           await connection.executeRaw(statement('BEGIN'));
@@ -440,6 +464,18 @@ class Sandbox implements TransactionSandbox, SandboxHost {
     transaction.settle();
   }
 
+  /** Between tests the client is an ordinary one: the next test's BEGIN, sent early, is taken back first. */
+  async #leaveReady(): Promise<void> {
+    if (this.#test.kind !== 'ready') return;
+    this.#test = IDLE;
+    if (this.#lost) return;
+    try {
+      await this.#connection.executeRaw(statement('ROLLBACK'));
+    } catch (error) {
+      this.connectionLost(error as Error);
+    }
+  }
+
   async #undo(savepoint: string): Promise<void> {
     await this.#connection.executeRaw(statement(`ROLLBACK TO SAVEPOINT ${savepoint}`));
     await this.#connection.executeRaw(statement(`RELEASE SAVEPOINT ${savepoint}`));
@@ -449,6 +485,8 @@ class Sandbox implements TransactionSandbox, SandboxHost {
   async #reconnect(): Promise<void> {
     // Hands the broken connection back: pg.Pool discards a client that had an error.
     await this.#connection.rollback().catch(() => {});
+    // The new connection has no transaction: a BEGIN sent early went with the old one.
+    this.#test = IDLE;
     this.#connection = await checkOut(this.#base);
     this.#lost = undefined;
     debug('reconnected');
