@@ -4,8 +4,16 @@
  * test (seeded from the test's file and name), so a test builds the same data
  * on every run, and two tests never build the same unique values.
  */
-import { base, en, Faker } from '@faker-js/faker';
+import type { Faker } from '@faker-js/faker';
+import { faker as english } from '@faker-js/faker/locale/en';
 import { DerivedRandomizer, derivedUuid, hashNumbers, hashText } from './derive.ts';
+
+/**
+ * Faker's class, taken from its English instance: `@faker-js/faker` itself
+ * loads all of its 60-odd locales on import (about 200 ms of every test
+ * file's start), `locale/en` only English and the base data, which is all we use.
+ */
+const FakerWithEnglish = english.constructor as typeof Faker;
 
 /** Every derived timestamp falls in the 180 days from here: fixed, so that data is reproducible. */
 const EPOCH_MS = Date.UTC(2026, 0, 1);
@@ -57,7 +65,7 @@ export class DataScope {
   readonly tag: string;
   readonly #seedHash: number;
   readonly #randomizer = new DerivedRandomizer();
-  readonly #faker = new Faker({ locale: [en, base], randomizer: this.#randomizer });
+  readonly #faker = new FakerWithEnglish({ locale: english.rawDefinitions, randomizer: this.#randomizer });
   /** Lazily built per scope, so each scope's sequences start at 1 (see factories.ts). */
   readonly memo = new Map<string, unknown>();
 
