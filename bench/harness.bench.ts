@@ -128,17 +128,38 @@ async function main(): Promise<void> {
     const sandbox = await createTransactionSandbox(clone.url);
     await sandbox.begin();
     rows.push(
-      await measure('reset per test: transaction (rollback + begin)', async () => {
-        await sandbox.prisma.user.create({
-          data: { email: `${randomBytes(6).toString('hex')}@bench.dev`, displayName: 'B' },
-        });
-        return timed(async () => {
-          await sandbox.rollback();
-          await sandbox.begin();
-        });
-      }),
+      await measure(
+        'reset per test: transaction (rollback + begin: ROLLBACK; BEGIN in one round trip, now)',
+        async () => {
+          await sandbox.prisma.user.create({
+            data: { email: `${randomBytes(6).toString('hex')}@bench.dev`, displayName: 'B' },
+          });
+          return timed(async () => {
+            await sandbox.rollback();
+            await sandbox.begin();
+          });
+        },
+      ),
     );
     await sandbox.close();
+    // The floor: the same reset with no Prisma and no sandbox, as two round trips (the sandbox's way before).
+    rows.push(
+      await withClient(clone.url, async (client) => {
+        await client.query('BEGIN');
+        return measure(
+          'reset per test: ROLLBACK, then BEGIN, on a bare pg connection (the floor, two round trips)',
+          async () => {
+            await client.query(
+              `INSERT INTO users (email, display_name) VALUES ('${randomBytes(6).toString('hex')}@bench.dev', 'B')`,
+            );
+            return timed(async () => {
+              await client.query('ROLLBACK');
+              await client.query('BEGIN');
+            });
+          },
+        );
+      }),
+    );
 
     const prisma = createPrismaClient({ url: clone.url });
     const truncateEvery = await truncateEveryTable(prisma);

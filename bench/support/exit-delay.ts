@@ -2,7 +2,8 @@
  * The exit delay: how long a script that used `withDatabase` on its own (its
  * own server, its template built in-process) takes to exit once its last call
  * has resolved. It includes stopping the server the script started, which is
- * what its user waits for.
+ * what its user waits for. The script imports the built package: `npm run
+ * bench` builds it first.
  */
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';

@@ -27,10 +27,15 @@ export async function measure(
 ): Promise<Row> {
   const times: number[] = [];
   for (let i = 0; i < count; i++) times.push(await sample());
-  times.sort((a, b) => a - b);
+  return rowOf(name, times, note);
+}
+
+/** The row of samples taken elsewhere (interleaved with another measure's, say), printed as it is made. */
+export function rowOf(name: string, samples: readonly number[], note?: string): Row {
+  const times = [...samples].sort((a, b) => a - b);
   const row = {
     measure: name,
-    samples: count,
+    samples: times.length,
     p50: round(percentile(times, 50)),
     p95: round(percentile(times, 95)),
     ...(note && { note }),
