@@ -111,11 +111,15 @@ const PARENT_PIPE_FD = 3;
  *   without passing it on), the CLI gets a SIGTERM.
  * - When this process dies of a signal it cannot catch (SIGKILL), the CLI
  *   sees the end of a pipe it inherited and stops itself.
+ * And an engine that dies under the CLI fails the command (src/cli/engine-watch.ts).
  */
 function runPrismaCli(args: readonly string[], env: NodeJS.ProcessEnv): Promise<number> {
   const prismaCli = join(dirname(require.resolve('prisma/package.json')), 'build', 'index.js');
-  const watcher = pathToFileURL(packageModule('cli/stop-with-parent')).href;
-  const child = spawn(process.execPath, [...NODE_FLAGS, '--import', watcher, prismaCli, ...withPackageConfig(args)], {
+  const preloads = ['cli/stop-with-parent', 'cli/engine-watch'].flatMap((module) => [
+    '--import',
+    pathToFileURL(packageModule(module)).href,
+  ]);
+  const child = spawn(process.execPath, [...NODE_FLAGS, ...preloads, prismaCli, ...withPackageConfig(args)], {
     stdio: ['inherit', 'inherit', 'inherit', 'pipe'],
     env: { ...env, FIXTURES_PARENT_PIPE_FD: String(PARENT_PIPE_FD) },
   });

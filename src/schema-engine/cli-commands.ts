@@ -8,6 +8,7 @@
 import pg from 'pg';
 import { databaseName, redactPasswords } from '../config/database-url.ts';
 import { quoteIdentifier } from '../sql/quote-identifier.ts';
+import { connectionErrors, type ServerLocation } from './error-codes.ts';
 import { pgPoolConfig } from './pg-adapter.ts';
 
 export const CLI_COMMANDS = ['can-connect-to-database', 'create-database', 'drop-database'] as const;
@@ -23,38 +24,29 @@ export class EngineCliError extends Error {
   }
 }
 
-function serverOf(url: URL): string {
-  return `${url.hostname}:${url.port || '5432'}`;
+function serverOf(url: URL): ServerLocation {
+  return { host: url.hostname, port: url.port || '5432' };
 }
 
-/** Maps a connection failure to the error code the native engine would give. */
+/** Maps a connection failure to the error code and message the native engine would give. */
 export function toEngineCliError(error: unknown, url: URL): EngineCliError {
   const code = (error as { code?: string }).code;
   const server = serverOf(url);
   switch (code) {
     case '3D000':
-      return new EngineCliError(
-        'P1003',
-        `Database \`${databaseName(url)}\` does not exist on the database server at \`${server}\`.`,
-      );
+      return new EngineCliError('P1003', connectionErrors.P1003(server, databaseName(url)));
     case '28P01':
     case '28000':
-      return new EngineCliError(
-        'P1000',
-        `Authentication failed against database server at \`${server}\`, the provided database credentials for \`${decodeURIComponent(url.username)}\` are not valid.`,
-      );
+      return new EngineCliError('P1000', connectionErrors.P1000(decodeURIComponent(url.username)));
     case 'ECONNREFUSED':
     case 'ENOTFOUND':
     case 'EAI_AGAIN':
     case 'ETIMEDOUT':
-      return new EngineCliError(
-        'P1001',
-        `Can't reach database server at \`${server}\`. Please make sure your database server is running at \`${server}\`.`,
-      );
+      return new EngineCliError('P1001', connectionErrors.P1001(server));
     default:
       return new EngineCliError(
         'P1000',
-        `Could not connect to the database server at \`${server}\`: ${(error as Error).message}`,
+        `Could not connect to the database server at \`${server.host}:${server.port}\`: ${(error as Error).message}`,
       );
   }
 }

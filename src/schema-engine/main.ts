@@ -11,17 +11,13 @@ import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { redactPasswords, tryParseUrl } from '../config/database-url.ts';
 import { CLI_COMMANDS, type CliCommand, EngineCliError, runCliCommand } from './cli-commands.ts';
-import { type Datamodels, openEngineSession } from './engine-session.ts';
-import { serveRpc } from './rpc-server.ts';
+import { type Datamodels, lazySessions } from './engine-session.ts';
+import { type RpcServer, startRpcServer } from './rpc-server.ts';
 import { dropTemporaryShadows } from './shadow-database.ts';
 import { schemaEngineVersion, takeLastPanic } from './wasm-module.ts';
 
-/**
- * Work that needs no database still needs a URL to build an adapter from. A
- * reserved `.invalid` host: work that does need one fails naming it, rather
- * than finding whatever answers on localhost:5432.
- */
-const NO_DATABASE = 'postgresql://no-datasource-url-is-configured.invalid/none';
+/** The request server, once started: a fault that escapes a request answers it through this. */
+let server: RpcServer | undefined;
 
 function logLine(level: 'INFO' | 'ERROR', fields: Record<string, unknown>): void {
   process.stderr.write(`${JSON.stringify({ level, target: 'schema_engine::logger', fields })}\n`);
@@ -93,27 +89,35 @@ async function main(argv: string[]): Promise<number> {
       async (path): Promise<[string, string]> => [path, await readFile(path, 'utf8')],
     ),
   );
-  const session = await openEngineSession({ url: url ?? new URL(NO_DATABASE), shadowUrl }, datamodels, (line) =>
-    process.stderr.write(`${line}\n`),
-  );
-  await serveRpc(
-    session,
-    process.stdin,
-    (line) => process.stdout.write(`${line}\n`),
-    (line) => process.stderr.write(`${line}\n`),
-  );
+  const log = (line: string) => process.stderr.write(`${line}\n`);
+  const sessions = lazySessions(url && { url, shadowUrl }, datamodels, log);
+  server = startRpcServer(sessions, process.stdin, (line) => process.stdout.write(`${line}\n`), log);
+  await server.served;
   return 0;
 }
 
-// The wasm engine reports some faults by throwing from a callback; turn them into a log line the CLI prints.
+/**
+ * The wasm engine reports some faults by throwing from a callback, where no
+ * request's promise sees them: a server it cannot reach is one. The request
+ * that was open gets the fault as its answer, with the Prisma code its
+ * message shows (P1001…), so that the CLI prints it and exits non-zero; then
+ * the engine, whose state is no longer to be trusted, exits: 101 after a
+ * Rust panic, as the native engine does, 1 otherwise.
+ */
 process.on('uncaughtException', (error) => {
   const panic = takeLastPanic();
-  logLine('ERROR', { message: redactPasswords(`Offline schema engine failed: ${panic ?? error.message}`) });
-  const giveUp = setTimeout(() => process.exit(101), 5_000);
-  void dropTemporaryShadows().finally(() => {
-    clearTimeout(giveUp);
-    process.exit(101);
-  });
+  const message = redactPasswords(panic ?? error.message);
+  const code = panic === undefined ? 1 : 101;
+  const giveUp = setTimeout(() => process.exit(code), 5_000);
+  const answered = server
+    ? server.fail({ message }, { isPanic: panic !== undefined })
+    : Promise.resolve(logLine('ERROR', { message: `Offline schema engine failed: ${message}` }));
+  void answered
+    .then(() => dropTemporaryShadows())
+    .finally(() => {
+      clearTimeout(giveUp);
+      process.exit(code);
+    });
 });
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.once(signal, () => void dropTemporaryShadows().finally(() => process.exit(130)));

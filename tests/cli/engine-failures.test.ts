@@ -1,0 +1,152 @@
+/**
+ * No failure of the schema engine reads as success: through the real Prisma
+ * CLI (the command behind `npm run prisma:*`) on the offline engine, a
+ * server that is not there, an engine killed mid-request, and the work that
+ * needs no server at all.
+ *
+ * Before these fixes each of the first two printed nothing and exited 0:
+ * the engine died without answering its open request, and Prisma's CLI takes
+ * an engine that ends as one that is done.
+ */
+import { writeFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { emptyDatabase, query, type TestDatabase } from '../support/databases.ts';
+import { descendants } from '../support/process-tree.ts';
+import { PROJECT_ROOT, runPrisma, startNode } from '../support/run-cli.ts';
+import { type ScratchProject, scratchProject } from '../support/scratch-project.ts';
+import { startSilentServer } from '../support/silent-server.ts';
+
+/** The advisory lock every migration of Prisma's engine takes first. */
+const MIGRATION_LOCK = 72707369;
+
+/** A loopback port that nothing listens on: taken, then given back. */
+async function deadPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
+async function until(condition: () => Promise<boolean>, what: string, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}.`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+describe('a server the engine cannot reach', () => {
+  it('fails `db execute` with P1001 naming the server, where it used to exit 0 in silence', async () => {
+    const port = await deadPort();
+    const project = await scratchProject();
+    await writeFile(join(project.dir, 'query.sql'), 'SELECT 1;\n');
+    const result = await runPrisma(['db', 'execute', '--file', 'query.sql'], {
+      cwd: project.dir,
+      env: { DATABASE_URL: `postgresql://postgres:secret-pw@127.0.0.1:${port}/ctoprojects` },
+    }).finally(() => project.remove());
+
+    expect(result.code, result.output).toBe(1);
+    expect(result.stderr).toContain(
+      `P1001\n\nCan't reach database server at \`127.0.0.1:${port}\`\n\nPlease make sure your database server is running at \`127.0.0.1:${port}\`.`,
+    );
+    expect(result.output).not.toContain('secret-pw');
+  });
+
+  it("says P1001 the way the native engine does: the host with Prisma's default port, and a blank line", async () => {
+    const result = await runPrisma(['migrate', 'status'], {
+      env: { DATABASE_URL: 'postgresql://postgres:secret-pw@doesnotexist.invalid/ctoprojects' },
+    });
+
+    expect(result.code, result.output).toBe(1);
+    expect(result.stderr).toContain(
+      "P1001: Can't reach database server at `doesnotexist.invalid:5432`\n\n" +
+        'Please make sure your database server is running at `doesnotexist.invalid:5432`.',
+    );
+  });
+});
+
+describe('an engine that dies mid-request', () => {
+  let database: TestDatabase;
+  let lock: pg.Client;
+
+  beforeAll(async () => {
+    database = await emptyDatabase();
+    lock = new pg.Client({ connectionString: database.url });
+    await lock.connect();
+  });
+
+  afterAll(async () => {
+    await lock.end();
+    await database.drop();
+  });
+
+  it('fails the command, naming how the engine ended, where Prisma would exit 0', async () => {
+    // The migration waits for the lock we hold: the engine is then in the middle of `applyMigrations`.
+    await lock.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK]);
+    const command = startNode([join(PROJECT_ROOT, 'src', 'cli', 'main.ts'), 'prisma', 'migrate', 'deploy'], {
+      env: { DATABASE_URL: database.url },
+    });
+    await until(
+      async () =>
+        (
+          await query(
+            database.url,
+            `SELECT 1 FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE '%pg_advisory_lock(${MIGRATION_LOCK})%'`,
+          )
+        ).length > 0,
+      'the migration to wait on its lock',
+    );
+    const engine = descendants(command.child.pid ?? 0).find((child) => child.command.includes('schema-engine/main'));
+    expect(engine, 'the offline engine under the CLI').toBeDefined();
+
+    process.kill(engine?.pid ?? 0, 'SIGKILL');
+    const result = await command.result;
+    await lock.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK]);
+
+    expect(result.code, result.output).toBe(1);
+    expect(result.stderr).toContain('the schema engine was killed by SIGKILL before the command finished');
+    expect(await query(database.url, "SELECT to_regclass('public.users') AS t")).toEqual([{ t: null }]);
+  });
+});
+
+describe('work that needs no database', () => {
+  let project: ScratchProject;
+
+  beforeAll(async () => {
+    project = await scratchProject();
+    const schema = await project.readSchema();
+    await writeFile(join(project.dir, 'before.prisma'), schema);
+    await writeFile(
+      join(project.dir, 'after.prisma'),
+      schema.replace('  displayName String   @map("display_name")', '$&\n  nickname    String?'),
+    );
+  });
+
+  afterAll(() => project.remove());
+
+  const diff = ['migrate', 'diff', '--from-schema', 'before.prisma', '--to-schema', 'after.prisma', '--script'];
+
+  it('diffs two schema files with no URL configured, where it used to print nothing and exit 0', async () => {
+    const result = await runPrisma(diff, { cwd: project.dir });
+
+    expect(result.code, result.output).toBe(0);
+    expect(result.stdout).toContain('ALTER TABLE "users" ADD COLUMN     "nickname" TEXT;');
+  });
+
+  it('opens no connection to the configured server, even one that never answers', async () => {
+    const server = await startSilentServer();
+    const result = await runPrisma(diff, {
+      cwd: project.dir,
+      env: { DATABASE_URL: server.url('secret-pw') },
+      timeoutMs: 60_000,
+    }).finally(() => server.close());
+
+    expect(result.code, result.output).toBe(0);
+    expect(result.stdout).toContain('ALTER TABLE "users" ADD COLUMN     "nickname" TEXT;');
+    expect(server.connections()).toBe(0);
+  });
+});
