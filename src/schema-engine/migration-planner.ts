@@ -10,16 +10,12 @@ import type {
   CreateMigrationOutput,
   EvaluateDataLossInput,
   EvaluateDataLossOutput,
-  MigrationFeedback,
   MigrationList,
   SchemaFilter,
   SchemasContainer,
 } from '@prisma/schema-engine-wasm';
-import type pg from 'pg';
-import { quoteIdentifier } from '../sql/quote-identifier.ts';
-import { withClient } from '../sql/with-client.ts';
+import { findDataLoss, withStepIndexes } from './data-loss.ts';
 import { type EngineLog, type EngineSession, openEngineOnAdapter } from './engine-session.ts';
-import { pgPoolConfig } from './pg-adapter.ts';
 import { connectToShadowDatabase } from './shadow-database.ts';
 
 const EMPTY_MIGRATION = '-- This is an empty migration.';
@@ -87,10 +83,8 @@ export async function createMigration(
 }
 
 /**
- * The native engine warns before a migration destroys data. We check the two
- * destructive steps that lose data silently, dropped tables and dropped
- * columns, against what the main database holds now, and flag a new required
- * column without a default on a table that has rows (PostgreSQL would refuse it).
+ * The native engine's `evaluateDataLoss`: how many steps the next migration
+ * has, and what they would do to the main database's data (data-loss.ts).
  */
 export async function evaluateDataLoss(
   main: EngineSession,
@@ -98,52 +92,11 @@ export async function evaluateDataLoss(
   log: EngineLog,
 ): Promise<EvaluateDataLossOutput> {
   const plan = await planNextMigration(main, input.migrationsList, input.schema, input.filters, log);
-  const statements = plan.script.split(/;\s*\n/);
-  const warnings: MigrationFeedback[] = [];
-  const unexecutableSteps: MigrationFeedback[] = [];
-  if (plan.steps === 0) return { migrationSteps: 0, warnings, unexecutableSteps };
-
-  await withClient(pgPoolConfig(main.databases.url), async (client) => {
-    for (const [stepIndex, statement] of statements.entries()) {
-      for (const table of matches(statement, /DROP TABLE "([^"]+)"/g)) {
-        const rows = await countRows(client, table, 'true');
-        if (rows > 0)
-          warnings.push({
-            stepIndex,
-            message: `You are about to drop the \`${table}\` table, which is not empty (${rows} rows).`,
-          });
-      }
-      const altered = /ALTER TABLE "([^"]+)"/.exec(statement)?.[1];
-      if (!altered) continue;
-      for (const column of matches(statement, /DROP COLUMN "([^"]+)"/g)) {
-        const rows = await countRows(client, altered, `${quoteIdentifier(column)} IS NOT NULL`);
-        if (rows > 0)
-          warnings.push({
-            stepIndex,
-            message: `You are about to drop the column \`${column}\` on the \`${altered}\` table, which still contains ${rows} non-null values.`,
-          });
-      }
-      for (const column of matches(statement, /ADD COLUMN "([^"]+)" [^,;]*NOT NULL(?![^,;]*DEFAULT)/g)) {
-        const rows = await countRows(client, altered, 'true');
-        if (rows > 0)
-          unexecutableSteps.push({
-            stepIndex,
-            message: `Added the required column \`${column}\` to the \`${altered}\` table without a default value. There are ${rows} rows in this table, it is not possible to execute this step.`,
-          });
-      }
-    }
-  });
-  return { migrationSteps: plan.steps, warnings, unexecutableSteps };
-}
-
-function matches(text: string, pattern: RegExp): string[] {
-  return [...text.matchAll(pattern)].map((match) => match[1] ?? '');
-}
-
-async function countRows(client: pg.Client, table: string, condition: string): Promise<number> {
-  const quoted = quoteIdentifier(table);
-  const exists = await client.query('SELECT to_regclass($1) AS oid', [quoted]);
-  if (exists.rows[0].oid === null) return 0;
-  const result = await client.query(`SELECT count(*)::int AS n FROM ${quoted} WHERE ${condition}`);
-  return result.rows[0].n as number;
+  if (plan.steps === 0) return { migrationSteps: 0, warnings: [], unexecutableSteps: [] };
+  const findings = await findDataLoss(main.databases.url, input.schema, input.filters, log);
+  return {
+    migrationSteps: plan.steps,
+    warnings: withStepIndexes(plan.script, findings.warnings),
+    unexecutableSteps: withStepIndexes(plan.script, findings.unexecutable),
+  };
 }

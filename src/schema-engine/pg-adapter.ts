@@ -17,18 +17,20 @@ import { WholeScriptAdapter } from './whole-script-adapter.ts';
  * becomes the connection's `search_path`, as the native engine sets it, so
  * migrations land in the schema the URL names.
  */
-export function pgPoolConfig(url: URL): pg.PoolConfig {
+export function pgPoolConfig(url: URL, { readOnly = false } = {}): pg.PoolConfig {
+  // A read-only session: PostgreSQL itself refuses every write, whatever the engine sends.
+  const readOnlyOption = readOnly ? ' -c default_transaction_read_only=on' : '';
   return {
     connectionString: withoutPrismaParameters(url).toString(),
-    options: `-c search_path=${quoteIdentifier(schemaName(url))}`,
+    options: `-c search_path=${quoteIdentifier(schemaName(url))}${readOnlyOption}`,
     Client: CatalogAwareClient,
     max: 4,
   } as pg.PoolConfig;
 }
 
 /** An adapter on `url` for the engine to run its queries and scripts through. */
-export async function connectAdapter(url: URL): Promise<SqlDriverAdapter> {
-  const pool = new pg.Pool(pgPoolConfig(url));
+export async function connectAdapter(url: URL, options: { readOnly?: boolean } = {}): Promise<SqlDriverAdapter> {
+  const pool = new pg.Pool(pgPoolConfig(url, options));
   const inner = await new PrismaPg(pool, { schema: schemaName(url), disposeExternalPool: true }).connect();
   return new WholeScriptAdapter(inner, pool);
 }
@@ -38,6 +40,8 @@ export interface EngineDatabases {
   readonly url: URL;
   /** A database the engine may wipe freely; a temporary one on the main server when absent. */
   readonly shadowUrl?: URL | undefined;
+  /** Connect read-only: the engine may look at `url` but PostgreSQL refuses any write. */
+  readonly readOnly?: boolean;
 }
 
 /** The adapter factory handed to `SchemaEngine.new`. */
@@ -45,7 +49,11 @@ export function engineAdapterFactory(databases: EngineDatabases): SqlMigrationAw
   return {
     provider: 'postgres',
     adapterName: '@prisma/adapter-pg',
-    connect: () => connectAdapter(databases.url),
-    connectToShadowDb: () => connectToShadowDatabase(databases),
+    connect: () => connectAdapter(databases.url, { readOnly: databases.readOnly ?? false }),
+    connectToShadowDb: async () => {
+      if (databases.readOnly)
+        throw new Error('A read-only engine session has no shadow database: it may not create one.');
+      return connectToShadowDatabase(databases);
+    },
   };
 }
