@@ -13,19 +13,55 @@ import { createPrismaClient } from '../src/client/create-prisma-client.ts';
 import { ClonePool } from '../src/harness/clone-pool.ts';
 import { createTransactionSandbox } from '../src/harness/reset/transaction.ts';
 import { truncateAll, truncateEveryTable } from '../src/harness/reset/truncate.ts';
-import { setUpRun } from '../src/harness/run-setup.ts';
+import { closeRunPools } from '../src/harness/run-pools.ts';
+import { RUN_SETUP_VARIABLE, type RunSetup, setUpRun } from '../src/harness/run-setup.ts';
 import { SchemaPool } from '../src/harness/schema-pool.ts';
 import { PROVIDERS, type ProviderName } from '../src/harness/servers/provider.ts';
+import { withDatabase } from '../src/harness/with-database.ts';
 import { quoteIdentifier } from '../src/sql/quote-identifier.ts';
 import { withClient } from '../src/sql/with-client.ts';
 import { exitDelay } from './support/exit-delay.ts';
-import { measure, type Row, report, SAMPLES, timed } from './support/measure.ts';
+import { measure, type Row, report, rowOf, SAMPLES, timed } from './support/measure.ts';
 
 const PROJECT_ROOT = fileURLToPath(new URL('..', import.meta.url));
 const round = (ms: number) => Math.round(ms * 100) / 100;
 
 const urlFor = (adminUrl: string, name: string) =>
   Object.assign(new URL(adminUrl), { pathname: `/${name}` }).toString();
+
+/**
+ * withDatabase per call (hand-out, its client's first query, release)
+ * against the bare floor on the same server: `CREATE DATABASE … TEMPLATE`,
+ * a pg connection, the same query, `DROP`. Samples interleaved, so that both
+ * see the same machine.
+ */
+async function withDatabaseBesideTheFloor(setup: RunSetup): Promise<Row[]> {
+  process.env[RUN_SETUP_VARIABLE] = JSON.stringify(setup); // withDatabase's pool is on this run's server
+  const { adminUrl, template } = setup;
+  const ours: number[] = [];
+  const floor: number[] = [];
+  // The first call starts the pool; a suite pays it once.
+  await withDatabase(({ prisma }) => prisma.user.count());
+  for (let i = 0; i < SAMPLES; i++) {
+    ours.push(await timed(() => withDatabase(({ prisma }) => prisma.user.count())));
+    floor.push(
+      await timed(async () => {
+        const name = `bench_${randomBytes(5).toString('hex')}`;
+        await withClient(adminUrl, (client) =>
+          client.query(`CREATE DATABASE ${quoteIdentifier(name)} TEMPLATE ${quoteIdentifier(template)}`),
+        );
+        await withClient(urlFor(adminUrl, name), (client) => client.query('SELECT count(*) FROM users'));
+        await withClient(adminUrl, (client) => client.query(`DROP DATABASE ${quoteIdentifier(name)}`));
+      }),
+    );
+  }
+  await closeRunPools();
+  delete process.env[RUN_SETUP_VARIABLE];
+  return [
+    rowOf('withDatabase per call: hand-out, first query, release (now)', ours, 'goal: ≤ 0.5× the floor'),
+    rowOf('withDatabase per call, the floor: CREATE … TEMPLATE, connect, query, DROP', floor, 'bare pg, same server'),
+  ];
+}
 
 async function main(): Promise<void> {
   const rows: Row[] = [];
@@ -88,6 +124,8 @@ async function main(): Promise<void> {
         '150 ms between hand-outs, as between test files',
       ),
     );
+
+    rows.push(...(await withDatabaseBesideTheFloor(run.setup)));
 
     const unpooledSchemas = new SchemaPool({ adminUrl: new URL(adminUrl), source, size: 0 });
     rows.push(

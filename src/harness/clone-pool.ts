@@ -13,8 +13,8 @@ import { quoteIdentifier } from '../sql/quote-identifier.ts';
 import { adminConnection } from '../sql/timeouts.ts';
 import { writeDatabaseMarker } from './database-marker.ts';
 import { newCloneName } from './harness-names.ts';
-import type { DatabasePool, IsolatedDatabase } from './isolation.ts';
-import { closeLeftoverConnections, LeftoverConnectionsError } from './leftover-connections.ts';
+import { type DatabasePool, HARNESS_APPLICATION_NAME, type IsolatedDatabase } from './isolation.ts';
+import { closeLeftoverConnections, LeftoverConnectionsError, othersOpen } from './leftover-connections.ts';
 import { currentOwnerTag } from './owner-tag.ts';
 import { PreparedAhead } from './prepared-ahead.ts';
 
@@ -35,6 +35,10 @@ export type Clone = IsolatedDatabase;
 export class ClonePool implements DatabasePool {
   readonly #adminUrl: URL;
   readonly #admin: pg.Pool;
+  /** A second admin connection for releases, so that none waits behind a clone being made. */
+  readonly #releaser: pg.Pool;
+  /** Drops under way in the background (releaseSoon): close() waits for them. */
+  readonly #dropping = new Set<Promise<void>>();
   readonly #template: string;
   readonly #owner: string;
   readonly #ahead: PreparedAhead;
@@ -44,6 +48,7 @@ export class ClonePool implements DatabasePool {
     // Clones are made one at a time per pool: concurrent copies of one template only contend for the disk.
     this.#adminUrl = adminUrl;
     this.#admin = new pg.Pool({ ...adminConnection(adminUrl), max: 1, allowExitOnIdle: true });
+    this.#releaser = new pg.Pool({ ...adminConnection(adminUrl), max: 1, allowExitOnIdle: true });
     this.#template = template;
     this.#owner = owner;
     this.#ahead = new PreparedAhead(size, () => this.#clone());
@@ -64,7 +69,7 @@ export class ClonePool implements DatabasePool {
    */
   async release(name: string): Promise<void> {
     const started = performance.now();
-    const client = await this.#admin.connect();
+    const client = await this.#releaser.connect();
     try {
       const leftovers = await closeLeftoverConnections(client, { database: name });
       await client.query(`DROP DATABASE IF EXISTS ${quoteIdentifier(name)} WITH (FORCE)`);
@@ -73,6 +78,22 @@ export class ClonePool implements DatabasePool {
     } finally {
       client.release();
     }
+  }
+
+  async releaseSoon(name: string): Promise<void> {
+    const others = await othersOpen(this.#releaser, name, HARNESS_APPLICATION_NAME);
+
+    if (others) return this.release(name);
+    const started = performance.now();
+    // FORCE: the harness's own backends may not have left yet; they are done with it.
+    const drop = this.#releaser
+      .query(`DROP DATABASE IF EXISTS ${quoteIdentifier(name)} WITH (FORCE)`)
+      .then(
+        () => debug('dropped %s in the background in %d ms', name, Math.round(performance.now() - started)),
+        (error: Error) => process.emitWarning(`Could not drop ${name}: ${error.message}`, { code: 'FIXTURES_RELEASE' }),
+      )
+      .finally(() => this.#dropping.delete(drop));
+    this.#dropping.add(drop);
   }
 
   /** Keeps a clone after the run: its marker says `kept`, so no reaper drops it. */
@@ -89,14 +110,18 @@ export class ClonePool implements DatabasePool {
     return { kind: 'clone', template: this.#template, host: hostname(), pid: process.pid } as const;
   }
 
-  /** Drops the clones prepared and not handed out, and closes the admin connection. Safe to call twice. */
+  /**
+   * Drops the clones prepared and not handed out, waits for the drops under
+   * way, and closes the admin connections. Safe to call twice.
+   */
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
     for (const name of await this.#ahead.drain()) {
       await this.#admin.query(`DROP DATABASE IF EXISTS ${quoteIdentifier(name)} WITH (FORCE)`);
     }
-    await this.#admin.end();
+    await Promise.all(this.#dropping);
+    await Promise.all([this.#admin.end(), this.#releaser.end()]);
   }
 
   async #clone(): Promise<string> {

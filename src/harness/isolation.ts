@@ -5,6 +5,13 @@
  *   (`schema-pool.ts`), for servers that do not let the harness create databases.
  */
 
+/**
+ * The `application_name` of the harness's own connections to a database it
+ * hands out (withDatabase's PrismaClient): a release need not wait for them
+ * to leave, as it must for a test's, nor report them.
+ */
+export const HARNESS_APPLICATION_NAME = 'ctoprojects-fixtures-harness';
+
 /** How a test file (or a `withDatabase` call) is isolated from the others. */
 export type Isolation = 'database' | 'schema';
 
@@ -27,6 +34,14 @@ export interface DatabasePool {
    * first, and then reported by a `LeftoverConnectionsError`: it is gone either way.
    */
   release(name: string): Promise<void>;
+  /**
+   * Like `release`, for a caller whose own connections carry
+   * {@link HARNESS_APPLICATION_NAME} and are closed: when no other connection
+   * is open on it, resolves at once and drops it in the background (`close`
+   * waits for those drops); otherwise it goes the way of `release`, and its
+   * `LeftoverConnectionsError`.
+   */
+  releaseSoon(name: string): Promise<void>;
   /** Keeps it after the run (its marker says `kept`): the reaper leaves it alone. */
   keep(name: string): Promise<void>;
   /** Drops what was prepared and not handed out. Safe to call twice. */

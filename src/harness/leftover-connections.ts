@@ -75,6 +75,21 @@ async function openConnections(admin: pg.ClientBase, of: ConnectionsOf): Promise
 }
 
 /**
+ * Whether a connection other than the harness's own (`application_name`
+ * `ours`) is open on `database`: one round trip, no waiting. The harness's
+ * own may linger a moment after they closed; they do not count.
+ */
+export async function othersOpen(admin: pg.Pool | pg.ClientBase, database: string, ours: string): Promise<boolean> {
+  const { rows } = await admin.query(
+    `SELECT 1 FROM pg_stat_activity
+     WHERE pid <> pg_backend_pid() AND backend_type = 'client backend' AND datname = $1
+       AND application_name IS DISTINCT FROM $2 LIMIT 1`,
+    [database, ours],
+  );
+  return rows.length > 0;
+}
+
+/**
  * Closes the connections still open on a database (or schema) about to be
  * dropped, and returns them. A client that has just disconnected may still
  * show for a moment while its backend exits, so only those still there after

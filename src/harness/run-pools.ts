@@ -88,6 +88,7 @@ function explained(pool: DatabasePool, target: ConnectionTarget): DatabasePool {
   return {
     acquire: () => pool.acquire().catch(explain),
     release: (name) => pool.release(name).catch(explain),
+    releaseSoon: (name) => pool.releaseSoon(name).catch(explain),
     keep: (name) => pool.keep(name).catch(explain),
     close: () => pool.close().catch(explain),
   };

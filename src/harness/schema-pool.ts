@@ -96,6 +96,11 @@ export class SchemaPool implements DatabasePool {
   }
 
   /** Keeps a schema after the run: its marker says `kept`, so no reaper drops it. */
+  /** A schema's connections are told apart by their application_name already: this is `release`. */
+  releaseSoon(name: string): Promise<void> {
+    return this.release(name);
+  }
+
   async keep(name: string): Promise<void> {
     const client = await this.#admin.connect();
     try {

@@ -8,8 +8,7 @@ import { redactPasswords } from '../config/database-url.ts';
 import { OptionError } from '../config/option-error.ts';
 import { checkOptions, oneOf, shownValue } from '../config/option-values.ts';
 import { createDatabaseContext, type DatabaseContext } from './database-context.ts';
-import type { Isolation } from './isolation.ts';
-import { ISOLATIONS } from './isolation.ts';
+import { HARNESS_APPLICATION_NAME, ISOLATIONS, type IsolatedDatabase, type Isolation } from './isolation.ts';
 import { keepFailed, keepFailedEnabled } from './keep-failed.ts';
 import { runPool } from './run-pools.ts';
 
@@ -28,7 +27,9 @@ export interface WithDatabaseOptions {
 
 /**
  * Runs `fn` with a fresh, fully migrated database of its own, and drops the
- * database afterwards, even when `fn` throws (its error is rethrown as is).
+ * database afterwards, even when `fn` throws (its error is rethrown as is):
+ * in the background when `fn` left no connection open, so that the call
+ * returns at once; the drop is done by the time the run's pools close.
  * With FIXTURES_KEEP_FAILED=1, the database of an `fn` that threw is kept,
  * and a line on stderr says how to open it.
  *
@@ -52,7 +53,7 @@ export async function withDatabase<T>(
   const isolation = checkArguments(fn, options);
   const pool = await runPool(isolation);
   const database = await pool.acquire();
-  const prisma = createPrismaClient({ url: database.url });
+  const prisma = createPrismaClient({ url: ownUrl(database) });
   let result: T;
   try {
     result = await fn(createDatabaseContext(prisma, database.url, database.name));
@@ -66,8 +67,21 @@ export async function withDatabase<T>(
     throw error;
   }
   await prisma.$disconnect();
-  await pool.release(database.name);
+  // Dropped in the background unless fn left a connection open: the next call need not wait for it.
+  await pool.releaseSoon(database.name);
   return result;
+}
+
+/**
+ * The URL of withDatabase's own client: `database`'s, with the harness's
+ * application_name, so that its release knows this client for its own. A
+ * schema's URL already carries the name its release looks for.
+ */
+function ownUrl(database: IsolatedDatabase): string {
+  if (database.isolation !== 'database') return database.url;
+  const url = new URL(database.url);
+  url.searchParams.set('application_name', HARNESS_APPLICATION_NAME);
+  return url.toString();
 }
 
 /**

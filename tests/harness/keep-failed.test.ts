@@ -10,6 +10,7 @@ import { afterAll, describe, expect, inject, it, vi } from 'vitest';
 import { ClonePool } from '../../src/harness/clone-pool.ts';
 import { keptNotice } from '../../src/harness/keep-failed.ts';
 import { reapAbandonedDatabases } from '../../src/harness/reaper.ts';
+import { closeRunPools } from '../../src/harness/run-pools.ts';
 import { runSetupFromEnv, setUpRun } from '../../src/harness/run-setup.ts';
 import { findServerBinaries } from '../../src/harness/servers/local-postgres.ts';
 import { query, serverUrlFor } from '../support/databases.ts';
@@ -138,6 +139,7 @@ describe('withDatabase with FIXTURES_KEEP_FAILED=1', () => {
     );
 
     expect(stderr).toBe('');
+    await closeRunPools(); // the drop runs in the background; the pools wait for it as they close
     expect(await query(inject('serverUrl'), `SELECT 1 FROM pg_database WHERE datname = '${name}'`)).toEqual([]);
   });
 });

@@ -188,6 +188,16 @@ describe.skipIf(process.env.FIXTURES_PACKAGE_TESTS === 'skip')(
         const status = await run(bin, ['prisma', 'migrate', 'status'], consumer, env);
         expect(status.code, status.output).toBe(0);
         expect(status.output).toContain('Database schema is up to date!');
+        // An engine failure is a failure from the package too: this one used to print nothing and exit 0.
+        await writeFile(join(consumer, 'one.sql'), 'SELECT 1;\n');
+        const unreachable = await run(
+          bin,
+          ['prisma', 'db', 'execute', '--file', 'one.sql'],
+          consumer,
+          consumerEnv(node, { DATABASE_URL: 'postgresql://postgres@127.0.0.1:1/none' }),
+        );
+        expect(unreachable.code, unreachable.output).toBe(1);
+        expect(unreachable.output).toContain("P1001\n\nCan't reach database server at `127.0.0.1:1`");
 
         const first = await run(bin, ['seed:baseline'], consumer, env);
         expect(first.code, first.output).toBe(0);
