@@ -15,12 +15,12 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { emptyDatabase, query, type TestDatabase } from '../support/databases.ts';
 import { descendants } from '../support/process-tree.ts';
-import { PROJECT_ROOT, runPrisma, startNode } from '../support/run-cli.ts';
+import { runPrisma, startNode } from '../support/run-cli.ts';
 import { type ScratchProject, scratchProject } from '../support/scratch-project.ts';
 import { startSilentServer } from '../support/silent-server.ts';
 
-/** The advisory lock every migration of Prisma's engine takes first. */
-const MIGRATION_LOCK = 72707369;
+/** An advisory lock of this test's own, which the engine's script waits on while the test holds it. */
+const HELD_LOCK = 4_242_001;
 
 /** A loopback port that nothing listens on: taken, then given back. */
 async function deadPort(): Promise<number> {
@@ -85,31 +85,37 @@ describe('an engine that dies mid-request', () => {
   });
 
   it('fails the command, naming how the engine ended, where Prisma would exit 0', async () => {
-    // The migration waits for the lock we hold: the engine is then in the middle of `applyMigrations`.
-    await lock.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK]);
-    const command = startNode([join(PROJECT_ROOT, 'src', 'cli', 'main.ts'), 'prisma', 'migrate', 'deploy'], {
-      env: { DATABASE_URL: database.url },
-    });
-    await until(
-      async () =>
-        (
-          await query(
-            database.url,
-            `SELECT 1 FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE '%pg_advisory_lock(${MIGRATION_LOCK})%'`,
-          )
-        ).length > 0,
-      'the migration to wait on its lock',
+    // The script waits for a lock we hold: the engine is then in the middle of `dbExecute`.
+    await lock.query('SELECT pg_advisory_lock($1)', [HELD_LOCK]);
+    const project = await scratchProject();
+    await writeFile(join(project.dir, 'wait.sql'), `SELECT pg_advisory_lock(${HELD_LOCK});\n`);
+    const command = startNode(
+      [join(project.dir, 'src', 'cli', 'main.ts'), 'prisma', 'db', 'execute', '--file', 'wait.sql'],
+      { cwd: project.dir, env: { DATABASE_URL: database.url } },
     );
-    const engine = descendants(command.child.pid ?? 0).find((child) => child.command.includes('schema-engine/main'));
-    expect(engine, 'the offline engine under the CLI').toBeDefined();
+    try {
+      await until(
+        async () =>
+          (
+            await query(
+              database.url,
+              `SELECT 1 FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE '%pg_advisory_lock(${HELD_LOCK})%'`,
+            )
+          ).length > 0,
+        'the script to wait on its lock',
+      );
+      const engine = descendants(command.child.pid ?? 0).find((child) => child.command.includes('schema-engine/main'));
+      expect(engine, 'the offline engine under the CLI').toBeDefined();
 
-    process.kill(engine?.pid ?? 0, 'SIGKILL');
-    const result = await command.result;
-    await lock.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK]);
+      process.kill(engine?.pid ?? 0, 'SIGKILL');
+      const result = await command.result;
 
-    expect(result.code, result.output).toBe(1);
-    expect(result.stderr).toContain('the schema engine was killed by SIGKILL before the command finished');
-    expect(await query(database.url, "SELECT to_regclass('public.users') AS t")).toEqual([{ t: null }]);
+      expect(result.code, result.output).toBe(1);
+      expect(result.stderr).toContain('the schema engine was killed by SIGKILL before the command finished');
+    } finally {
+      await lock.query('SELECT pg_advisory_unlock($1)', [HELD_LOCK]);
+      await project.remove();
+    }
   });
 });
 
