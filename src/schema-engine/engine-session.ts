@@ -23,7 +23,8 @@ export interface EngineSession {
   /**
    * The engine reports an error thrown by the adapter as "External error id#N";
    * the error itself waits in the adapter binding's registry. Returns `error`
-   * with that reference replaced by the real message (a PostgreSQL error, its line).
+   * with that reference replaced by the real message (a PostgreSQL error, its line),
+   * and the adapter's error itself as its `cause`.
    */
   explain(error: unknown): unknown;
   /** Frees the engine and closes its connections. Safe to call twice. */
@@ -174,6 +175,7 @@ function sessionOf(
       if (!(error instanceof Error)) return error;
       error.message = error.message.replace(/External error id#(\d+)/g, (reference, id: string) => {
         const cause = errors.consumeError(Number(id))?.error as { message?: string } | undefined;
+        if (cause instanceof Error) error.cause = cause;
         return cause?.message ?? reference;
       });
       return error;

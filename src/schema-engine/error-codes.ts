@@ -4,6 +4,7 @@
  * WebAssembly engine gives without its code: what the CLI shows for P1001 is
  * the same whichever engine ran.
  */
+import { ScriptError } from './whole-script-adapter.ts';
 
 /** Where a server is, as the engine names it: `host:port`. */
 export interface ServerLocation {
@@ -43,4 +44,24 @@ export function prismaErrorCodeOf(message: string): string | undefined {
 export function withPrismaErrorCode(error: unknown): { message: string; code?: string | undefined; meta?: unknown } {
   const { message = String(error), code, meta } = (error ?? {}) as { message?: string; code?: unknown; meta?: unknown };
   return { message, code: typeof code === 'string' ? code : prismaErrorCodeOf(message), meta };
+}
+
+/**
+ * A migration PostgreSQL refused, as Prisma's P3018 (the native engine's
+ * words): the WebAssembly engine reports it as an "external connector error"
+ * with a backtrace. `error` is the engine's, explained (engine-session.ts):
+ * its message names the migration, its cause is the script's error.
+ */
+export function asMigrationFailure(error: unknown): unknown {
+  const cause = (error as { cause?: unknown } | undefined)?.cause;
+  const migration = /migration_name="([^"]+)"/.exec((error as Error | undefined)?.message ?? '')?.[1];
+  if (!(cause instanceof ScriptError) || migration === undefined) return error;
+  const message =
+    'A migration failed to apply. New migrations cannot be applied before the error is recovered from. ' +
+    'Read more about how to resolve migration issues in a production database: https://pris.ly/d/migrate-resolve\n\n' +
+    `Migration name: ${migration}\n\nDatabase error code: ${cause.code}\n\nDatabase error:\n${cause.databaseError}\n`;
+  return Object.assign(new Error(message), {
+    code: 'P3018',
+    meta: { migration_name: migration, database_error_code: cause.code, database_error: cause.databaseError },
+  });
 }

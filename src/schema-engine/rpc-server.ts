@@ -7,7 +7,7 @@ import { createInterface } from 'node:readline';
 import type { DiffParams, DiffResult, DiffTarget } from '@prisma/schema-engine-wasm';
 import { redactPasswords } from '../config/database-url.ts';
 import type { EngineLog, EngineSession, EngineSessions } from './engine-session.ts';
-import { withPrismaErrorCode } from './error-codes.ts';
+import { asMigrationFailure, withPrismaErrorCode } from './error-codes.ts';
 import { createMigration, evaluateDataLoss } from './migration-planner.ts';
 
 interface RpcRequest {
@@ -22,8 +22,15 @@ const USER_FACING_ERROR = 4466;
 
 type Handler = (session: EngineSession, params: never, log: EngineLog) => Promise<unknown>;
 
-/** Methods the WebAssembly engine cannot run by itself, and how we run them instead. */
+/** Methods the WebAssembly engine cannot run by itself (or not with Prisma's errors), and how we run them instead. */
 const COMPOSED: Record<string, Handler> = {
+  applyMigrations: async (session, params) => {
+    try {
+      return await session.engine.applyMigrations(params);
+    } catch (error) {
+      throw asMigrationFailure(session.explain(error));
+    }
+  },
   createMigration: (session, params, log) => createMigration(session, params, log),
   evaluateDataLoss: (session, params, log) => evaluateDataLoss(session, params, log),
   // The native engine keeps this for error reports only; the wasm build answers `version` instead.

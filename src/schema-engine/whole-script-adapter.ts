@@ -24,6 +24,22 @@ function locateError(script: string, error: pg.DatabaseError): string {
   return index >= 0 ? describe(index, 'probably at') : '';
 }
 
+/** PostgreSQL's refusal of a script, with where in the script it happened. */
+export class ScriptError extends Error {
+  override name = 'ScriptError';
+  /** The SQLSTATE, e.g. `22012`. */
+  readonly code: string;
+  /** PostgreSQL's words, as `psql` shows them: `ERROR: division by zero`, and the hint. */
+  readonly databaseError: string;
+
+  constructor(error: pg.DatabaseError, script: string) {
+    const hint = error.hint ? `\nHint: ${error.hint}` : '';
+    super(`PostgreSQL error ${error.code}: ${error.message}${locateError(script, error)}${hint}`);
+    this.code = error.code ?? 'N/A';
+    this.databaseError = `${error.severity ?? 'ERROR'}: ${error.message}${hint}${locateError(script, error)}`;
+  }
+}
+
 /**
  * adapter-pg's `executeScript` splits the script on every `;`, which breaks
  * any migration with a semicolon inside a string, a comment or a function
@@ -72,10 +88,9 @@ export class WholeScriptAdapter implements SqlDriverAdapter {
       await this.#pool.query(script);
     } catch (error) {
       if (!(error instanceof pg.DatabaseError)) throw error;
-      // A plain Error, not a DriverAdapterError: the engine would trade a known code
-      // for a terse message of its own ("No such table: x") and drop the line.
-      const hint = error.hint ? `\nHint: ${error.hint}` : '';
-      throw new Error(`PostgreSQL error ${error.code}: ${error.message}${locateError(script, error)}${hint}`);
+      // Not a DriverAdapterError: the engine would trade a known code for a terse message of
+      // its own ("No such table: x") and drop the line. applyMigrations makes it Prisma's P3018.
+      throw new ScriptError(error, script);
     }
   }
 }
