@@ -89,6 +89,18 @@ function generatesClientAfter(args: readonly string[]): boolean {
   );
 }
 
+/**
+ * `CI=1` when no terminal can answer a prompt. Prisma 7.10 decides whether
+ * to prompt by `CI` alone: with stdin a pipe or /dev/null, `migrate dev`
+ * without `--name` waited for a migration name forever, and a data-loss
+ * question would too. With `CI` set it does what its documentation gives for
+ * non-interactive use: a migration named by its timestamp, and a refusal
+ * where it would have asked. A `CI` of the caller's own is left as it is.
+ */
+export function withoutPrompts(env: NodeJS.ProcessEnv, stdinIsTerminal = process.stdin.isTTY === true) {
+  return stdinIsTerminal || env.CI !== undefined ? {} : { CI: '1' };
+}
+
 /** The commands that take no `--config`: the CLI's own version and help. */
 const NO_CONFIG = new Set([undefined, 'version', '--version', '-v', 'help', '--help', '-h']);
 
@@ -152,6 +164,7 @@ export async function runPrisma(args: readonly string[]): Promise<number> {
       CHECKPOINT_DISABLE: process.env.CHECKPOINT_DISABLE ?? '1',
       // The offline engine and the seed run on `node` from PATH: the one running this command comes first.
       PATH: [dirname(process.execPath), process.env.PATH].filter(Boolean).join(delimiter),
+      ...withoutPrompts(process.env),
     };
     const studio = args[0] === 'studio' ? await studioArguments(args, env) : { args };
     if (studio.notice) process.stdout.write(`${studio.notice}\n`);

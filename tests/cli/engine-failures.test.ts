@@ -111,7 +111,11 @@ describe('an engine that dies mid-request', () => {
       const result = await command.result;
 
       expect(result.code, result.output).toBe(1);
-      expect(result.stderr).toContain('the schema engine was killed by SIGKILL before the command finished');
+      // Now and then Prisma notices the death itself ("Error in Schema engine"); mostly it exits 0, and then
+      // the watcher is what fails the command (without it this test saw exit 0 and no message).
+      expect(result.stderr).toMatch(
+        /the schema engine was killed by SIGKILL before the command finished|Error: Error in Schema engine/,
+      );
     } finally {
       await lock.query('SELECT pg_advisory_unlock($1)', [HELD_LOCK]);
       await project.remove();
