@@ -160,3 +160,71 @@ describe('work that needs no database', () => {
     expect(server.connections()).toBe(0);
   });
 });
+
+describe('format, validate and generate', () => {
+  it.each([['format', '--check'], ['validate'], ['generate', '--no-hints']])(
+    'prisma %s opens no connection to the configured server',
+    async (...args) => {
+      const server = await startSilentServer();
+      const project = await scratchProject(); // generate writes: never into the checkout other tests import from
+      const result = await runPrisma(args, {
+        cwd: project.dir,
+        env: { DATABASE_URL: server.url('secret-pw') },
+        timeoutMs: 60_000,
+      }).finally(() => Promise.all([server.close(), project.remove()]));
+
+      expect(result.code, result.output).toBe(0);
+      expect(server.connections()).toBe(0);
+    },
+  );
+});
+
+describe("bad input, each a non-zero exit with Prisma's code and no password", () => {
+  let project: ScratchProject;
+
+  beforeAll(async () => {
+    project = await scratchProject();
+  });
+
+  afterAll(() => project.remove());
+
+  it('a database that does not exist: P1003', async () => {
+    const database = await emptyDatabase();
+    const missing = new URL(database.url);
+    missing.pathname = `/${database.name}_missing`;
+    await database.drop();
+
+    const result = await runPrisma(['migrate', 'status'], { cwd: project.dir, env: { DATABASE_URL: missing.href } });
+
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(
+      new RegExp(
+        `P1003: Database \`${database.name}_missing\` does not exist on the database server at \`127\\.0\\.0\\.1:\\d+\``,
+      ),
+    );
+    if (missing.password) expect(result.output).not.toContain(decodeURIComponent(missing.password));
+  });
+
+  it('a schema that does not validate: P1012, naming the line, and nothing pushed', async () => {
+    const database = await emptyDatabase();
+    await writeFile(
+      join(project.dir, 'invalid.prisma'),
+      'datasource db {\n  provider = "postgresql"\n}\n\nmodel Blog {\n  id Int @id\n  title Strin\n}\n',
+    );
+
+    const result = await runPrisma(['db', 'push', '--schema', 'invalid.prisma'], {
+      cwd: project.dir,
+      env: { DATABASE_URL: database.url },
+    });
+    const tables = await query(database.url, "SELECT 1 FROM pg_tables WHERE schemaname = 'public'");
+    await database.drop();
+
+    expect(result.code).toBe(1);
+    expect(result.output).toContain('P1012');
+    expect(result.output).toContain('Type "Strin" is neither a built-in type, nor refers to another model');
+    expect(result.output).toContain('-->  invalid.prisma:7');
+    expect(tables).toEqual([]);
+    const password = decodeURIComponent(new URL(database.url).password);
+    if (password) expect(result.output).not.toContain(password);
+  });
+});
