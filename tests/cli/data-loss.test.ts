@@ -11,44 +11,38 @@
  */
 import { readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { migratedDatabase, query, type TestDatabase } from '../support/databases.ts';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { migratedDatabase, query } from '../support/databases.ts';
+import { projectAndDatabasePerTest } from '../support/project-per-test.ts';
 import { runPrisma } from '../support/run-cli.ts';
-import { type ScratchProject, scratchProject } from '../support/scratch-project.ts';
 
-let project: ScratchProject;
-let database: TestDatabase;
+const each = projectAndDatabasePerTest(migratedDatabase);
 
 beforeEach(async () => {
-  [project, database] = await Promise.all([scratchProject(), migratedDatabase()]);
   await query(
-    database.url,
+    each.database.url,
     `INSERT INTO users (email, display_name, role) VALUES ('ada@ctoprojects.dev', 'Ada', 'ADMIN'), ('bo@ctoprojects.dev', 'Bo', 'LEARNER');
      INSERT INTO study_materials (owner_id, title, source_type) SELECT id, 'Linear algebra', 'TEXT' FROM users;`,
   );
 });
 
-afterEach(async () => {
-  await Promise.all([project.remove(), database.drop()]);
-});
-
 async function changeSchema(...edits: [from: string | RegExp, to: string][]): Promise<void> {
-  let schema = await project.readSchema();
+  let schema = await each.project.readSchema();
   for (const [from, to] of edits) {
     const changed = schema.replace(from, to);
     if (changed === schema) throw new Error(`The edit ${String(from)} changed nothing in the schema.`);
     schema = changed;
   }
-  await project.writeSchema(schema);
+  await each.project.writeSchema(schema);
 }
 
 const migrateDev = (...args: string[]) =>
-  runPrisma(['migrate', 'dev', ...args], { cwd: project.dir, env: { DATABASE_URL: database.url } });
+  runPrisma(['migrate', 'dev', ...args], { cwd: each.project.dir, env: { DATABASE_URL: each.database.url } });
 
 /** What the test database holds that a migration would change: its columns, enum values and migrations. */
 const shapeOfDatabase = () =>
   query(
-    database.url,
+    each.database.url,
     `SELECT (SELECT array_agg(table_name || '.' || column_name || ':' || data_type ORDER BY table_name, column_name)
                FROM information_schema.columns WHERE table_schema = 'public') AS columns,
             (SELECT array_agg(enumlabel ORDER BY enumlabel) FROM pg_enum) AS labels,
@@ -68,7 +62,7 @@ describe('steps that cannot run on this data', () => {
     expect(result.output).toContain(
       '  • Step 0 Added the required column `nickname` to the `users` table without a default value. There are 2 rows in this table, it is not possible to execute this step.',
     );
-    expect((await readdir(project.migrationsDir)).filter((name) => name.endsWith('_nickname'))).toEqual([]);
+    expect((await readdir(each.project.migrationsDir)).filter((name) => name.endsWith('_nickname'))).toEqual([]);
     expect(await shapeOfDatabase()).toEqual(before);
   });
 
@@ -80,12 +74,12 @@ describe('steps that cannot run on this data', () => {
     );
     const created = await migrateDev('--create-only', '--name', 'mood');
     expect(created.code, created.output).toBe(0);
-    const folder = (await readdir(project.migrationsDir)).find((name) => name.endsWith('_mood')) as string;
-    const steps = (await readFile(join(project.migrationsDir, folder, 'migration.sql'), 'utf8'))
+    const folder = (await readdir(each.project.migrationsDir)).find((name) => name.endsWith('_mood')) as string;
+    const steps = (await readFile(join(each.project.migrationsDir, folder, 'migration.sql'), 'utf8'))
       .split('\n')
       .filter((line) => /^-- [A-Z]\w*$/.test(line));
     expect(steps).toEqual(['-- CreateEnum', '-- AlterTable']);
-    await rm(join(project.migrationsDir, folder), { recursive: true }); // else migrate dev would apply it
+    await rm(join(each.project.migrationsDir, folder), { recursive: true }); // else migrate dev would apply it
 
     const result = await migrateDev('--name', 'mood');
 
@@ -96,7 +90,7 @@ describe('steps that cannot run on this data', () => {
   });
 
   it('include a column made required while it holds NULLs', async () => {
-    await query(database.url, "UPDATE study_materials SET source_uri = NULL WHERE title = 'Linear algebra'");
+    await query(each.database.url, "UPDATE study_materials SET source_uri = NULL WHERE title = 'Linear algebra'");
     await changeSchema([
       '  sourceUri  String?            @map("source_uri")',
       '  sourceUri  String             @map("source_uri")',
@@ -118,7 +112,7 @@ describe('steps that may lose data', () => {
       ['  role        UserRole @default(LEARNER)', '$&\n  handle      String?  @unique'],
       ['  sourceUri  String?            @map("source_uri")\n', ''],
     );
-    await query(database.url, "UPDATE study_materials SET source_uri = 'https://ctoprojects.dev/la'");
+    await query(each.database.url, "UPDATE study_materials SET source_uri = 'https://ctoprojects.dev/la'");
     const before = await shapeOfDatabase();
 
     const result = await migrateDev('--name', 'risky');
@@ -152,7 +146,7 @@ describe('steps that may lose data', () => {
       ['  auditLogs       AuditLog[]\n', ''],
     );
     await query(
-      database.url,
+      each.database.url,
       "INSERT INTO audit_logs (action, entity_type, entity_id) VALUES ('seed', 'user', gen_random_uuid())",
     );
 
@@ -171,7 +165,7 @@ describe('a migration that loses nothing', () => {
 
     expect(result.code, result.output).toBe(0);
     expect(result.output).not.toContain('Warnings');
-    expect((await readdir(project.migrationsDir)).some((name) => name.endsWith('_optional_nickname'))).toBe(true);
+    expect((await readdir(each.project.migrationsDir)).some((name) => name.endsWith('_optional_nickname'))).toBe(true);
     const [shape] = await shapeOfDatabase();
     expect(shape?.columns).toContain('users.nickname:text');
     expect(shape?.users).toBe('2');

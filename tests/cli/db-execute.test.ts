@@ -12,32 +12,23 @@
  */
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { emptyDatabase, query, type TestDatabase } from '../support/databases.ts';
+import { describe, expect, it } from 'vitest';
+import { query } from '../support/databases.ts';
+import { projectAndDatabasePerTest } from '../support/project-per-test.ts';
 import { runPrisma } from '../support/run-cli.ts';
-import { type ScratchProject, scratchProject } from '../support/scratch-project.ts';
 
 const SCRIPT = `-- Drop & Create & Drop
 DROP SCHEMA IF EXISTS "test-dbexecute";
 CREATE SCHEMA "test-dbexecute";
 DROP SCHEMA "test-dbexecute";`;
 
-let project: ScratchProject;
-let database: TestDatabase;
-
-beforeEach(async () => {
-  [project, database] = await Promise.all([scratchProject(), emptyDatabase()]);
-});
-
-afterEach(async () => {
-  await Promise.all([project.remove(), database.drop()]);
-});
+const each = projectAndDatabasePerTest();
 
 async function execute(script: string, ...args: string[]) {
-  await writeFile(join(project.dir, 'script.sql'), script);
+  await writeFile(join(each.project.dir, 'script.sql'), script);
   return runPrisma(['db', 'execute', ...(args.length > 0 ? args : ['--file=./script.sql'])], {
-    cwd: project.dir,
-    env: { DATABASE_URL: database.url },
+    cwd: each.project.dir,
+    env: { DATABASE_URL: each.database.url },
   });
 }
 
@@ -55,13 +46,15 @@ describe('db execute', () => {
 
   it('runs the script it reads on stdin', async () => {
     const result = await runPrisma(['db', 'execute', '--stdin'], {
-      cwd: project.dir,
-      env: { DATABASE_URL: database.url },
+      cwd: each.project.dir,
+      env: { DATABASE_URL: each.database.url },
       input: 'CREATE TABLE from_stdin (id int);',
     });
 
     expect(result.code, result.output).toBe(0);
-    expect(await query(database.url, "SELECT to_regclass('from_stdin')::text AS t")).toEqual([{ t: 'from_stdin' }]);
+    expect(await query(each.database.url, "SELECT to_regclass('from_stdin')::text AS t")).toEqual([
+      { t: 'from_stdin' },
+    ]);
   });
 
   it('fails on DROP DATABASE, which PostgreSQL runs in no multi-statement script', async () => {
@@ -88,7 +81,10 @@ describe('db execute', () => {
   });
 
   it('needs --file or --stdin, and not both', async () => {
-    const neither = await runPrisma(['db', 'execute'], { cwd: project.dir, env: { DATABASE_URL: database.url } });
+    const neither = await runPrisma(['db', 'execute'], {
+      cwd: each.project.dir,
+      env: { DATABASE_URL: each.database.url },
+    });
     const both = await execute('SELECT 1;', '--file=./script.sql', '--stdin');
 
     expect(neither.code).toBe(1);
@@ -101,8 +97,8 @@ describe('db execute', () => {
 
   it('says which --file does not exist', async () => {
     const result = await runPrisma(['db', 'execute', '--file=./doesnotexists.sql'], {
-      cwd: project.dir,
-      env: { DATABASE_URL: database.url },
+      cwd: each.project.dir,
+      env: { DATABASE_URL: each.database.url },
     });
 
     expect(result.code).toBe(1);

@@ -17,39 +17,30 @@
  */
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { emptyDatabase, query, type TestDatabase } from '../support/databases.ts';
+import { describe, expect, it } from 'vitest';
+import { query } from '../support/databases.ts';
+import { projectAndDatabasePerTest } from '../support/project-per-test.ts';
 import { runPrisma } from '../support/run-cli.ts';
-import { type ScratchProject, scratchProject } from '../support/scratch-project.ts';
 
 const schema = (models: string) => `datasource db {\n  provider = "postgresql"\n}\n\n${models}`;
 const BLOG_AND_NOTE = schema(
   'model Blog {\n  id       Int     @id\n  fullname String?\n}\n\nmodel Note {\n  id Int @id\n}\n',
 );
 
-let project: ScratchProject;
-let database: TestDatabase;
-
-beforeEach(async () => {
-  [project, database] = await Promise.all([scratchProject(), emptyDatabase()]);
-});
-
-afterEach(async () => {
-  await Promise.all([project.remove(), database.drop()]);
-});
+const each = projectAndDatabasePerTest();
 
 async function push(models: string, ...args: string[]) {
-  await writeFile(join(project.dir, 'push.prisma'), models);
+  await writeFile(join(each.project.dir, 'push.prisma'), models);
   return runPrisma(['db', 'push', '--schema', 'push.prisma', ...args], {
-    cwd: project.dir,
-    env: { DATABASE_URL: database.url },
+    cwd: each.project.dir,
+    env: { DATABASE_URL: each.database.url },
   });
 }
 
 const tables = async () =>
   (
     await query<{ tablename: string }>(
-      database.url,
+      each.database.url,
       "SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY 1",
     )
   ).map((row) => row.tablename);
@@ -70,7 +61,7 @@ describe('db push', () => {
 
   it('asks for --accept-data-loss before dropping a table with rows, and changes nothing', async () => {
     await push(BLOG_AND_NOTE);
-    await query(database.url, 'INSERT INTO "Note" (id) VALUES (1)');
+    await query(each.database.url, 'INSERT INTO "Note" (id) VALUES (1)');
 
     const result = await push(schema('model Blog {\n  id       Int     @id\n  fullname String?\n}\n'));
 
@@ -86,7 +77,7 @@ describe('db push', () => {
 
   it('drops it with --accept-data-loss, saying what it lost', async () => {
     await push(BLOG_AND_NOTE);
-    await query(database.url, 'INSERT INTO "Note" (id) VALUES (1)');
+    await query(each.database.url, 'INSERT INTO "Note" (id) VALUES (1)');
 
     const result = await push(
       schema('model Blog {\n  id       Int     @id\n  fullname String?\n}\n'),
@@ -101,7 +92,7 @@ describe('db push', () => {
 
   it('asks for --force-reset when a change cannot run on the rows there, and changes nothing', async () => {
     await push(BLOG_AND_NOTE);
-    await query(database.url, 'INSERT INTO "Blog" (id, fullname) VALUES (1, NULL)');
+    await query(each.database.url, 'INSERT INTO "Blog" (id, fullname) VALUES (1, NULL)');
     const required = schema(
       'model Blog {\n  id       Int    @id\n  fullname String\n}\n\nmodel Note {\n  id Int @id\n}\n',
     );
@@ -115,23 +106,25 @@ describe('db push', () => {
     expect(result.output).toContain(
       'You may use the --force-reset flag to drop the database before push like prisma db push --force-reset',
     );
-    expect(await query(database.url, 'SELECT count(*)::int AS n FROM "Blog"')).toEqual([{ n: 1 }]);
+    expect(await query(each.database.url, 'SELECT count(*)::int AS n FROM "Blog"')).toEqual([{ n: 1 }]);
   });
 
   it('resets the database with --force-reset, then pushes', async () => {
     await push(BLOG_AND_NOTE);
-    await query(database.url, 'INSERT INTO "Blog" (id, fullname) VALUES (1, NULL)');
+    await query(each.database.url, 'INSERT INTO "Blog" (id, fullname) VALUES (1, NULL)');
     const required = schema('model Blog {\n  id       Int    @id\n  fullname String\n}\n');
 
     const result = await push(required, '--force-reset');
 
     expect(result.code, result.output).toBe(0);
     expect(result.output).toMatch(
-      new RegExp(`The PostgreSQL database "${database.name}" schema "public" at "[^"]+" was successfully reset\\.`),
+      new RegExp(
+        `The PostgreSQL database "${each.database.name}" schema "public" at "[^"]+" was successfully reset\\.`,
+      ),
     );
     expect(result.output).toMatch(IN_SYNC);
     expect(await tables()).toEqual(['Blog']);
-    expect(await query(database.url, 'SELECT count(*)::int AS n FROM "Blog"')).toEqual([{ n: 0 }]);
+    expect(await query(each.database.url, 'SELECT count(*)::int AS n FROM "Blog"')).toEqual([{ n: 0 }]);
   });
 
   it('refuses the old --force flag, pushing nothing', async () => {

@@ -13,32 +13,27 @@
  */
 import { mkdir, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { emptyDatabase, query, type TestDatabase } from '../support/databases.ts';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { query } from '../support/databases.ts';
+import { projectAndDatabasePerTest } from '../support/project-per-test.ts';
 import { runPrisma } from '../support/run-cli.ts';
-import { type ScratchProject, scratchProject } from '../support/scratch-project.ts';
 
 const BROKEN = '20991231000000_broken';
 
-let project: ScratchProject;
-let database: TestDatabase;
+const each = projectAndDatabasePerTest();
 let init: string;
 
 beforeEach(async () => {
-  [project, database] = await Promise.all([scratchProject(), emptyDatabase()]);
-  init = (await readdir(project.migrationsDir)).find((name) => name.endsWith('_init')) as string;
+  init = (await readdir(each.project.migrationsDir)).find((name) => name.endsWith('_init')) as string;
 });
 
-afterEach(async () => {
-  await Promise.all([project.remove(), database.drop()]);
-});
-
-const deploy = () => runPrisma(['migrate', 'deploy'], { cwd: project.dir, env: { DATABASE_URL: database.url } });
+const deploy = () =>
+  runPrisma(['migrate', 'deploy'], { cwd: each.project.dir, env: { DATABASE_URL: each.database.url } });
 
 async function addBrokenMigration(): Promise<void> {
-  await mkdir(join(project.migrationsDir, BROKEN));
+  await mkdir(join(each.project.migrationsDir, BROKEN));
   await writeFile(
-    join(project.migrationsDir, BROKEN, 'migration.sql'),
+    join(each.project.migrationsDir, BROKEN, 'migration.sql'),
     'CREATE TABLE half_done (id int);\nSELECT 1 / 0;\n',
   );
 }
@@ -59,7 +54,7 @@ describe('migrate deploy', () => {
   });
 
   it('refuses a database that has tables and no migration history (P3005)', async () => {
-    await query(database.url, 'CREATE TABLE legacy (id int PRIMARY KEY)');
+    await query(each.database.url, 'CREATE TABLE legacy (id int PRIMARY KEY)');
 
     const result = await deploy();
 
@@ -67,7 +62,7 @@ describe('migrate deploy', () => {
     expect(result.stderr).toContain(
       'P3005\n\nThe database schema is not empty. Read more about how to baseline an existing production database: https://pris.ly/d/migrate-baseline',
     );
-    expect(await query(database.url, "SELECT to_regclass('users') AS t")).toEqual([{ t: null }]);
+    expect(await query(each.database.url, "SELECT to_regclass('users') AS t")).toEqual([{ t: null }]);
   });
 
   it('stops at a migration that fails (P3018), naming it and the database error, with nothing of it applied', async () => {
@@ -82,8 +77,8 @@ describe('migrate deploy', () => {
     expect(result.stderr).toContain(`Migration name: ${BROKEN}`);
     expect(result.stderr).toContain('Database error code: 22012');
     expect(result.stderr).toContain('ERROR: division by zero');
-    expect(await query(database.url, "SELECT to_regclass('half_done') AS t")).toEqual([{ t: null }]);
-    expect(await query(database.url, "SELECT to_regclass('users')::text AS t")).toEqual([{ t: 'users' }]);
+    expect(await query(each.database.url, "SELECT to_regclass('half_done') AS t")).toEqual([{ t: null }]);
+    expect(await query(each.database.url, "SELECT to_regclass('users')::text AS t")).toEqual([{ t: 'users' }]);
   });
 
   it('then refuses to apply anything until the failed migration is resolved (P3009)', async () => {

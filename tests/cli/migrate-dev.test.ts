@@ -13,27 +13,21 @@
  */
 import { readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { emptyDatabase, query, type TestDatabase } from '../support/databases.ts';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { query } from '../support/databases.ts';
+import { projectAndDatabasePerTest } from '../support/project-per-test.ts';
 import { runPrisma } from '../support/run-cli.ts';
-import { type ScratchProject, scratchProject } from '../support/scratch-project.ts';
 
-let project: ScratchProject;
-let database: TestDatabase;
+const each = projectAndDatabasePerTest();
 
 beforeEach(async () => {
-  [project, database] = await Promise.all([scratchProject(), emptyDatabase()]);
-  await rm(project.migrationsDir, { recursive: true }); // a project before its first migration
-});
-
-afterEach(async () => {
-  await Promise.all([project.remove(), database.drop()]);
+  await rm(each.project.migrationsDir, { recursive: true }); // a project before its first migration
 });
 
 const migrateDev = (args: string[], env: Record<string, string | undefined> = {}) =>
-  runPrisma(['migrate', 'dev', ...args], { cwd: project.dir, env: { DATABASE_URL: database.url, ...env } });
+  runPrisma(['migrate', 'dev', ...args], { cwd: each.project.dir, env: { DATABASE_URL: each.database.url, ...env } });
 
-const migrations = async () => (await readdir(project.migrationsDir)).filter((name) => /^\d{14}/.test(name));
+const migrations = async () => (await readdir(each.project.migrationsDir)).filter((name) => /^\d{14}/.test(name));
 
 const TABLES =
   "SELECT count(*)::int AS n FROM pg_tables WHERE schemaname = 'public' AND tablename <> '_prisma_migrations'";
@@ -48,15 +42,15 @@ describe('migrate dev', () => {
     expect(result.stdout).toContain(
       `The following migration(s) have been created and applied from new schema changes:\n\nprisma/migrations/\n  └─ ${created}/\n    └─ migration.sql\n\nYour database is now in sync with your schema.`,
     );
-    expect(await readFile(join(project.migrationsDir, 'migration_lock.toml'), 'utf8')).toContain(
+    expect(await readFile(join(each.project.migrationsDir, 'migration_lock.toml'), 'utf8')).toContain(
       'provider = "postgresql"',
     );
-    const sql = await readFile(join(project.migrationsDir, created as string, 'migration.sql'), 'utf8');
+    const sql = await readFile(join(each.project.migrationsDir, created as string, 'migration.sql'), 'utf8');
     expect(sql).toMatch(/^-- CreateEnum\nCREATE TYPE "user_role" AS ENUM \('ADMIN', 'LEARNER'\);\n/);
     expect(sql).toContain(
       '-- CreateTable\nCREATE TABLE "users" (\n    "id" UUID NOT NULL DEFAULT gen_random_uuid(),\n    "email" TEXT NOT NULL,',
     );
-    expect(await query(database.url, TABLES)).toEqual([{ n: 9 }]);
+    expect(await query(each.database.url, TABLES)).toEqual([{ n: 9 }]);
   });
 
   it('with --create-only writes the migration without applying it, and the next run applies it', async () => {
@@ -67,7 +61,7 @@ describe('migrate dev', () => {
     expect(draft.stdout).toContain(
       `Prisma Migrate created the following migration without applying it ${created}\n\nYou can now edit it and apply it by running prisma migrate dev.`,
     );
-    expect(await query(database.url, TABLES)).toEqual([{ n: 0 }]);
+    expect(await query(each.database.url, TABLES)).toEqual([{ n: 0 }]);
 
     const applied = await migrateDev([]);
 
@@ -75,7 +69,7 @@ describe('migrate dev', () => {
     expect(applied.stdout).toContain(
       `The following migration(s) have been applied:\n\nmigrations/\n  └─ ${created}/\n    └─ migration.sql\n\nYour database is now in sync with your schema.`,
     );
-    expect(await query(database.url, TABLES)).toEqual([{ n: 9 }]);
+    expect(await query(each.database.url, TABLES)).toEqual([{ n: 9 }]);
   });
 
   it('says "Already in sync" when nothing changed, and writes nothing', async () => {
@@ -96,7 +90,7 @@ describe('migrate dev', () => {
 
     expect(result.code, result.output).toBe(0);
     const created = (await migrations()).find((name) => name.endsWith('_empty')) as string;
-    expect(await readFile(join(project.migrationsDir, created, 'migration.sql'), 'utf8')).toBe(
+    expect(await readFile(join(each.project.migrationsDir, created, 'migration.sql'), 'utf8')).toBe(
       '-- This is an empty migration.',
     );
   });

@@ -7,29 +7,23 @@
  * README says so, and `npm run db:seed` follows it).
  */
 import { readdir, rm } from 'node:fs/promises';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { migratedDatabase, query, serverUrlFor, type TestDatabase } from '../support/databases.ts';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { migratedDatabase, query, serverUrlFor } from '../support/databases.ts';
+import { projectAndDatabasePerTest } from '../support/project-per-test.ts';
 import { runPrisma } from '../support/run-cli.ts';
-import { type ScratchProject, scratchProject } from '../support/scratch-project.ts';
 
-let project: ScratchProject;
-let database: TestDatabase;
+const each = projectAndDatabasePerTest(migratedDatabase);
 let init: string;
 
 beforeEach(async () => {
-  [project, database] = await Promise.all([scratchProject(), migratedDatabase()]);
-  init = (await readdir(project.migrationsDir)).find((name) => name.endsWith('_init')) as string;
-  await query(database.url, "INSERT INTO users (email, display_name) VALUES ('ada@ctoprojects.dev', 'Ada')");
+  init = (await readdir(each.project.migrationsDir)).find((name) => name.endsWith('_init')) as string;
+  await query(each.database.url, "INSERT INTO users (email, display_name) VALUES ('ada@ctoprojects.dev', 'Ada')");
 });
 
-afterEach(async () => {
-  await Promise.all([project.remove(), database.drop()]);
-});
+const reset = (args: string[], url = each.database.url) =>
+  runPrisma(['migrate', 'reset', ...args], { cwd: each.project.dir, env: { DATABASE_URL: url } });
 
-const reset = (args: string[], url = database.url) =>
-  runPrisma(['migrate', 'reset', ...args], { cwd: project.dir, env: { DATABASE_URL: url } });
-
-const users = (url = database.url) =>
+const users = (url = each.database.url) =>
   query<{ n: number }>(url, 'SELECT count(*)::int AS n FROM users').then((rows) => rows[0]?.n);
 
 describe('migrate reset', () => {
@@ -45,14 +39,14 @@ describe('migrate reset', () => {
   });
 
   it('with no migrations directory leaves an empty database', async () => {
-    await rm(project.migrationsDir, { recursive: true });
+    await rm(each.project.migrationsDir, { recursive: true });
 
     const result = await reset(['--force']);
 
     expect(result.code, result.output).toBe(0);
     expect(result.output).toContain('Database reset successful');
     // Only the migrations table, which applying no migration still makes.
-    expect(await query(database.url, "SELECT tablename FROM pg_tables WHERE schemaname = 'public'")).toEqual([
+    expect(await query(each.database.url, "SELECT tablename FROM pg_tables WHERE schemaname = 'public'")).toEqual([
       { tablename: '_prisma_migrations' },
     ]);
   });
@@ -67,14 +61,14 @@ describe('migrate reset', () => {
   });
 
   it('creates the database when it does not exist, then migrates it', async () => {
-    const missing = serverUrlFor(`${database.name}_missing`);
+    const missing = serverUrlFor(`${each.database.name}_missing`);
 
     const result = await reset(['--force'], missing);
 
     expect(result.code, result.output).toBe(0);
-    expect(result.output).toContain(`PostgreSQL database ${database.name}_missing created at 127.0.0.1:`);
+    expect(result.output).toContain(`PostgreSQL database ${each.database.name}_missing created at 127.0.0.1:`);
     expect(result.output).toContain('Database reset successful');
     expect(await users(missing)).toBe(0);
-    await query(serverUrlFor('postgres'), `DROP DATABASE "${database.name}_missing" WITH (FORCE)`);
+    await query(serverUrlFor('postgres'), `DROP DATABASE "${each.database.name}_missing" WITH (FORCE)`);
   });
 });
