@@ -7,10 +7,10 @@
  * pool closes.
  */
 import { hostname } from 'node:os';
-import createDebug from 'debug';
 import pg from 'pg';
 import { quoteIdentifier } from '../sql/quote-identifier.ts';
 import { adminConnection } from '../sql/timeouts.ts';
+import createDebug from '../text/debug.ts';
 import { writeDatabaseMarker } from './database-marker.ts';
 import { newCloneName } from './harness-names.ts';
 import { type DatabasePool, HARNESS_APPLICATION_NAME, type IsolatedDatabase } from './isolation.ts';

@@ -15,7 +15,7 @@
  * runs nothing: the next run reaps what it leaves.
  */
 import { constants } from 'node:os';
-import createDebug from 'debug';
+import createDebug from '../text/debug.ts';
 
 const debug = createDebug('fixtures:exit');
 

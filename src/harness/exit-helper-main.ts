@@ -3,8 +3,9 @@
  * a process that is exiting. Best effort, and silent (DEBUG=fixtures:exit
  * shows why it failed): what it cannot remove, the next run reaps.
  */
-import createDebug from 'debug';
+
 import { redactPasswords } from '../config/database-url.ts';
+import createDebug from '../text/debug.ts';
 import { EXIT_JOB_VARIABLE, type ExitJob } from './exit-helper.ts';
 import { reapAbandonedDatabases } from './reaper.ts';
 

@@ -16,10 +16,11 @@
  * someone else's, what a live owner is still making, and what was kept after
  * a failed test (FIXTURES_KEEP_FAILED=1), which a person drops.
  */
-import createDebug from 'debug';
+
 import type pg from 'pg';
 import { quoteIdentifier } from '../sql/quote-identifier.ts';
 import { withClient } from '../sql/with-client.ts';
+import createDebug from '../text/debug.ts';
 import { isAbandonedBy } from './abandoned.ts';
 import { type DatabaseMarker, parseDatabaseMarker } from './database-marker.ts';
 import { parseHarnessName } from './harness-names.ts';

@@ -9,11 +9,11 @@
  * closes; the reaper drops those of dead owners.
  */
 import { hostname } from 'node:os';
-import createDebug from 'debug';
 import pg from 'pg';
 import { inTransaction } from '../sql/in-transaction.ts';
 import { quoteIdentifier } from '../sql/quote-identifier.ts';
 import { adminConnection } from '../sql/timeouts.ts';
+import createDebug from '../text/debug.ts';
 import { applyMigrations, type TemplateSource } from './apply-migrations.ts';
 import { type DatabaseMarker, writeSchemaMarker } from './database-marker.ts';
 import { newSchemaName } from './harness-names.ts';

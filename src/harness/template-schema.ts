@@ -10,10 +10,11 @@
  * advisory lock for racing processes, and a schema of its name without the
  * harness's marker refused, never dropped.
  */
-import createDebug from 'debug';
+
 import type pg from 'pg';
 import { inTransaction } from '../sql/in-transaction.ts';
 import { quoteIdentifier } from '../sql/quote-identifier.ts';
+import createDebug from '../text/debug.ts';
 import { applyMigrations, MigrationError, type TemplateSource } from './apply-migrations.ts';
 import { writeSchemaMarker } from './database-marker.ts';
 import { templateBuildName } from './harness-names.ts';

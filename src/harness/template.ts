@@ -15,10 +15,10 @@
  */
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import createDebug from 'debug';
 import type pg from 'pg';
 import { quoteIdentifier } from '../sql/quote-identifier.ts';
 import { withClient } from '../sql/with-client.ts';
+import createDebug from '../text/debug.ts';
 import { applyMigrations, MigrationError, type TemplateSource } from './apply-migrations.ts';
 import { parseDatabaseMarker, writeDatabaseMarker } from './database-marker.ts';
 import { TEMPLATE_PREFIX, templateBuildName } from './harness-names.ts';

@@ -12,7 +12,7 @@
  * login: the server is not reachable, refused the user or password, or has
  * no such database.
  */
-import createDebug from 'debug';
+
 import { fixturesCommand } from '../cli/command-hint.ts';
 import { createPrismaClient } from '../client/create-prisma-client.ts';
 import { remoteHosts, URL_HOST } from '../config/connection-hosts.ts';
@@ -25,6 +25,7 @@ import {
 } from '../config/database-url.ts';
 import { loadEnvFile } from '../config/env-file.ts';
 import { FactoryError } from '../factories/errors.ts';
+import createDebug from '../text/debug.ts';
 import { formatTable } from '../text/format-table.ts';
 import { type SeedSummary, seedBaseline } from './baseline.ts';
 import { DatabaseNotMigratedError } from './migrated.ts';

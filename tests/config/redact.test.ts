@@ -3,10 +3,13 @@
  * accept, each case with a password of its own, drawn at random.
  */
 import { randomBytes } from 'node:crypto';
+import { glob, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { redactPasswords } from '@ctoprojects/fixtures';
 import debug from 'debug';
 import { describe, expect, it } from 'vitest';
 import createDebug from '../../src/text/debug.ts';
+import { PROJECT_ROOT } from '../support/run-cli.ts';
 
 /** A fresh password: letters, digits, `-` and `_`, plus `extra` somewhere in the middle. */
 const password = (extra = '') => {
@@ -125,5 +128,18 @@ describe("the package's debug lines", () => {
     expect(lines[0]).toContain('could not reach postgresql://app:***@db/x');
     expect(lines[0]).toContain("PASSWORD '***'");
     expect(lines[0]).not.toContain(secret);
+  });
+
+  it('are the only lines: no module of the package logs through debug itself', async () => {
+    const sources: string[] = [];
+    for await (const path of glob('src/**/*.ts', { cwd: PROJECT_ROOT })) sources.push(path);
+    const raw: string[] = [];
+    for (const path of sources) {
+      if (path === join('src', 'text', 'debug.ts') || path.startsWith(join('src', 'generated'))) continue;
+      if (/from ['"]debug['"]/.test(await readFile(join(PROJECT_ROOT, path), 'utf8'))) raw.push(path);
+    }
+
+    expect(sources.length).toBeGreaterThan(50);
+    expect(raw, 'import createDebug from src/text/debug.ts instead: its lines are redacted').toEqual([]);
   });
 });

@@ -14,7 +14,7 @@
 import { readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import createDebug from 'debug';
+import createDebug from '../../text/debug.ts';
 import { isAbandonedBy } from '../abandoned.ts';
 import { OWNER_TAG_PATTERN, ownerIsGone } from '../owner-tag.ts';
 import { clusterParents } from './cluster-directory.ts';

@@ -8,7 +8,7 @@
  */
 import { lstatSync, readFileSync, symlinkSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative } from 'node:path';
-import createDebug from 'debug';
+import createDebug from '../../text/debug.ts';
 
 const debug = createDebug('fixtures:embedded-binaries');
 

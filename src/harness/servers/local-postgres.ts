@@ -14,7 +14,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
-import createDebug from 'debug';
+import createDebug from '../../text/debug.ts';
 import { cleanUpOnExit } from '../exit-cleanup.ts';
 import { currentOwnerTag } from '../owner-tag.ts';
 import {

@@ -16,9 +16,9 @@
  * package is installed, else `system`.
  */
 import { createRequire } from 'node:module';
-import createDebug from 'debug';
 import { ConfigurationError, parseDatabaseUrl } from '../../config/database-url.ts';
 import { envChoice } from '../../config/env-options.ts';
+import createDebug from '../../text/debug.ts';
 import { findServerBinaries, startLocalPostgres } from './local-postgres.ts';
 
 const debug = createDebug('fixtures:server');
