@@ -20,7 +20,7 @@ import { PROVIDERS, type ProviderName } from '../src/harness/servers/provider.ts
 import { withDatabase } from '../src/harness/with-database.ts';
 import { quoteIdentifier } from '../src/sql/quote-identifier.ts';
 import { withClient } from '../src/sql/with-client.ts';
-import { exitDelay } from './support/exit-delay.ts';
+import { commandExitDelay, exitDelay } from './support/exit-delay.ts';
 import { measure, type Row, report, rowOf, SAMPLES, timed } from './support/measure.ts';
 
 const PROJECT_ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -227,6 +227,14 @@ async function main(): Promise<void> {
       ),
     );
     await prisma.$disconnect();
+    rows.push(
+      await measure(
+        'exit delay: the command (seed:baseline), last output to process exit',
+        () => commandExitDelay(clone.url),
+        'the built command on a migrated clone',
+        Math.min(SAMPLES, 10),
+      ),
+    );
     await pooled.release(clone.name);
     await pooled.close();
   } finally {

@@ -39,3 +39,31 @@ export function exitDelay(env: NodeJS.ProcessEnv = process.env): Promise<number>
     });
   });
 }
+
+/**
+ * One sample of the command's exit delay: the milliseconds from the last
+ * output of the built `ctoprojects-fixtures seed:baseline` (its summary) to
+ * its exit, against the migrated database at `url`.
+ */
+export function commandExitDelay(url: string, env: NodeJS.ProcessEnv = process.env): Promise<number> {
+  const child = spawn(process.execPath, ['dist/cli/main.js', 'seed:baseline'], {
+    cwd: PROJECT_ROOT,
+    env: { ...env, FIXTURES_ENV_FILE: 'none', DATABASE_URL: url, DIRECT_DATABASE_URL: '' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let lastOutputAt = performance.now();
+  let output = '';
+  const seen = (chunk: Buffer) => {
+    output += chunk;
+    lastOutputAt = performance.now();
+  };
+  child.stdout.on('data', seen);
+  child.stderr.on('data', seen);
+  return new Promise((resolve, reject) => {
+    child.once('error', reject);
+    child.once('exit', (code) => {
+      if (code !== 0) reject(new Error(`seed:baseline failed (exit ${code}):\n${output}`));
+      else resolve(performance.now() - lastOutputAt);
+    });
+  });
+}
