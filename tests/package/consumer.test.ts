@@ -182,6 +182,9 @@ describe.skipIf(process.env.FIXTURES_PACKAGE_TESTS === 'skip')(
       it('migrates a real server with its command, then seeds the baseline twice', async () => {
         const env = consumerEnv(node, { DATABASE_URL: database.url });
         const bin = join(consumer, 'node_modules', '.bin', 'ctoprojects-fixtures');
+        const help = await run(bin, ['--help'], consumer, env);
+        expect(help.code, help.output).toBe(0);
+        for (const command of ['seed:baseline', 'prisma', 'db:up', 'db:down']) expect(help.output).toContain(command);
         const deploy = await run(bin, ['prisma', 'migrate', 'deploy'], consumer, env);
         expect(deploy.code, deploy.output).toBe(0);
         expect(deploy.output).toContain('All migrations have been successfully applied.');
