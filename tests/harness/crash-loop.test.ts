@@ -2,12 +2,15 @@
  * Processes killed with SIGKILL at random moments leave nothing behind for
  * good: one normal run afterwards reaps every database, schema, cluster,
  * port and password file they left, and leaves foreign look-alikes as they
- * were. Real processes, real kills (clone-loop-script.ts), on this run's
- * server and on throwaway clusters of their own. The moments are random, and
+ * were. Real processes, real kills: a script that takes and gives back
+ * databases and schemas (clone-loop-script.ts), on this run's server and on
+ * throwaway clusters of their own, and real Vitest runs of files on the `db`
+ * fixture, killed anywhere from their global setup to their last test. The moments are random, and
  * each failure message lists them.
  */
 import { randomBytes } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -21,10 +24,12 @@ import { clusterParents } from '../../src/harness/servers/cluster-directory.ts';
 import { ensureTemplate } from '../../src/harness/template.ts';
 import { withClient } from '../../src/sql/with-client.ts';
 import { query, serverUrlFor } from '../support/databases.ts';
+import { startVitest } from '../support/nested-vitest.ts';
 import { ownDataModel } from '../support/own-data-model.ts';
 import { type RunOptions, runNode, startNode } from '../support/run-cli.ts';
 
 const SCRIPT = fileURLToPath(new URL('fixtures/clone-loop-script.ts', import.meta.url));
+const VITEST_CONFIG = fileURLToPath(new URL('fixtures/workers/vitest.config.ts', import.meta.url));
 const KILLS = 5;
 
 const onTheRunsServer = (env: Record<string, string> = {}): RunOptions => ({
@@ -208,6 +213,55 @@ describe(`${KILLS} processes killed at random moments`, () => {
     for (const { port, postmaster } of servers) {
       expect(processIsAlive(postmaster), `${context}; postmaster ${postmaster}`).toBe(false);
       expect(await portIsFree(port), `${context}; port ${port}`).toBe(true);
+    }
+  });
+
+  it("real Vitest runs, on the run's server: one normal run later, nothing of theirs is left", async () => {
+    // Each file takes a database or a schema of its own through the db fixture, as a suite's files do.
+    const dir = await mkdtemp(join(fileURLToPath(new URL('fixtures/workers/', import.meta.url)), 'killed-'));
+    const lookalikes = await plantLookalikes();
+    const kills: { pid: number; afterMs: number }[] = [];
+    try {
+      for (const [file, isolation] of ['database', 'schema', 'database', 'schema'].entries()) {
+        await writeFile(
+          join(dir, `file-${file}.fixture.ts`),
+          `import { expect, test as fixturesTest } from '@ctoprojects/fixtures/vitest';
+const test = fixturesTest.override({ dbIsolation: '${isolation}' });
+test('writes a row', async ({ db }) => {
+  await db.prisma.user.create({ data: { email: 'f${file}@ctoprojects.dev', displayName: 'F' } });
+  expect(await db.prisma.user.count()).toBe(1);
+});
+`,
+        );
+      }
+      for (let kill = 0; kill < KILLS; kill++) {
+        const started = startVitest(VITEST_CONFIG, ['--maxWorkers=2'], {
+          env: { ...onTheRunsServer().env, FIXTURES_TEST_FILES_DIR: dir },
+          timeoutMs: 60_000,
+        });
+        // From the start: the global setup, the template's lookup, the workers' pools, the files.
+        const afterMs = 200 + randomMs(2500);
+        await Promise.race([sleep(afterMs), started.result]);
+        started.child.kill('SIGKILL');
+        await started.result;
+        kills.push({ pid: started.child.pid as number, afterMs });
+      }
+      const pids = kills.map(({ pid }) => pid);
+      const before = await leftBy(pids);
+
+      const normal = await runNode([SCRIPT], onTheRunsServer({ FIXTURES_TEST_ROUNDS: '2' }));
+
+      expect(normal.stdout, normal.output).toContain('{"done":true}');
+      const context = `kills ${JSON.stringify(kills)}, left before the normal run: ${before.join(', ') || 'nothing'}`;
+      // A worker orphaned by its main process's death may still be dropping what it had; give it a moment.
+      await vi
+        .waitUntil(async () => (await leftBy(pids)).length === 0, { timeout: 15_000, interval: 250 })
+        .catch(() => {});
+      expect(await leftBy(pids), context).toEqual([]);
+      expect(await lookalikes.intact(), context).toBe(true);
+    } finally {
+      await lookalikes.remove();
+      await rm(dir, { recursive: true, force: true });
     }
   });
 });
