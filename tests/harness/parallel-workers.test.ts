@@ -95,7 +95,10 @@ describe(`${WORKERS} workers, ${FILES} files, schema and database isolation, tra
       });
       const result = await run.result;
       const left = await withClient(database.url, async (client) =>
-        client.query(`SELECT nspname FROM pg_namespace WHERE nspname LIKE 'fixtures\\_schema\\_%'`),
+        client.query(
+          `SELECT nspname AS name FROM pg_namespace WHERE nspname LIKE 'fixtures\\_schema\\_%'
+           UNION ALL SELECT datname FROM pg_database WHERE datname LIKE ${ownedBy}`,
+        ),
       );
 
       expect(result.code, result.output).toBe(0);
@@ -108,7 +111,8 @@ describe(`${WORKERS} workers, ${FILES} files, schema and database isolation, tra
         lockTakers.size,
         `backends that took or waited for the lock: ${[...lockTakers].join(', ')}`,
       ).toBeLessThanOrEqual(1);
-      expect(left.rows).toEqual([]);
+      expect(left.rows, 'schemas and clones of the run, once it has ended').toEqual([]);
+      process.stderr.write(`parallel-workers: ${WORKERS} workers, ${FILES} files, peak ${peak} schemas and clones\n`);
     } finally {
       await rm(dir, { recursive: true, force: true });
       await database.drop();
