@@ -17,18 +17,29 @@ function factories(): string {
   buildLearner({ nickname: 'ada' });
   // @ts-expect-error: `role` takes the UserRole enum, not any string
   buildLearner({ role: 'GUEST' });
+  // @ts-expect-error: `email` is a string
+  buildLearner({ email: 42 });
   return ada.email;
 }
 
 async function harness(): Promise<number> {
+  // @ts-expect-error: isolation is 'database' or 'schema'
+  await withDatabase(() => 0, { isolation: 'file' });
+  // @ts-expect-error: withDatabase has no `reset` option
+  await withDatabase(() => 0, { reset: 'truncate' });
   return withDatabase(async ({ prisma }: DatabaseContext) => prisma.user.count());
 }
+
+// @ts-expect-error: dbReset is 'transaction' or 'truncate'
+test.override({ dbReset: 'bogus' });
 
 test('a typed fixture', async (context) => {
   const learner = await context.db.factories.learner.create({ displayName: 'Grace' });
   const name: string = learner.displayName;
   // @ts-expect-error: the harness's own file-scoped state is not part of a test's context
   context.ctoprojectsFileDatabase;
+  // @ts-expect-error: a rating is a number
+  await context.db.factories.userFeedback.create({ rating: '5' });
   expect(name).toBe('Grace');
 });
 
