@@ -2,18 +2,23 @@
  * A run killed with SIGKILL cannot stop the throwaway server it started; the
  * next start finds it by the owner in its directory's name, stops it and
  * removes its files. A cluster of an older version, named without an owner,
- * is found by its owner file.
+ * is found by its owner file. A kill during `initdb` leaves the password
+ * file initdb reads; the next start removes it too.
  */
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { hostname, tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { processIsAlive } from '../../src/harness/abandoned.ts';
-import { reapAbandonedClusters } from '../../src/harness/servers/abandoned-clusters.ts';
+import {
+  PASSWORD_DIR_PREFIX,
+  reapAbandonedClusters,
+  reapAbandonedPasswordDirs,
+} from '../../src/harness/servers/abandoned-clusters.ts';
 import { startLocalPostgres } from '../../src/harness/servers/local-postgres.ts';
 import { deadPid } from '../support/dead-pid.ts';
 import { startNode } from '../support/run-cli.ts';
@@ -92,5 +97,25 @@ describe('a throwaway cluster whose process died', () => {
       writer.kill('SIGKILL');
       await rm(parent, { recursive: true, force: true });
     }
+  });
+});
+
+describe('a process killed while initdb ran', () => {
+  it('leaves a password file that the next start removes, whatever its name', async () => {
+    const passwordDirs = () => readdirSync(tmpdir()).filter((name) => name.startsWith(PASSWORD_DIR_PREFIX));
+    const before = new Set(passwordDirs());
+    const started = startNode([START_CLUSTER], { timeoutMs: 60_000 });
+    // initdb reads the password from that directory for about a second: the kill lands inside it.
+    await vi.waitUntil(() => passwordDirs().some((name) => !before.has(name)), { timeout: 30_000, interval: 5 });
+    started.child.kill('SIGKILL');
+    await started.result;
+    const left = passwordDirs().filter((name) => !before.has(name));
+    expect(left, 'the killed process had no time to remove its password file').not.toEqual([]);
+    // What was left of the cluster itself, the next start reaps too (the test above).
+    await reapAbandonedClusters();
+
+    await reapAbandonedPasswordDirs(); // what the next start runs first
+
+    expect(passwordDirs().filter((name) => left.includes(name))).toEqual([]);
   });
 });
