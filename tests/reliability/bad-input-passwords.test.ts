@@ -2,7 +2,8 @@
  * The password half of the bad-input sweep: every command of the package
  * (the Prisma command, the seed, the engine, a worker's withDatabase), given
  * bad input that holds a password, fails with a non-zero exit, prints that
- * password nowhere on stdout or stderr, and changes no data. Each case draws
+ * password nowhere on stdout or stderr, says what is wrong and what to do
+ * next (each case's words in SAYS), and changes no data. Each case draws
  * a password of its own; cases against the run's server use its real one.
  */
 import { randomBytes } from 'node:crypto';
@@ -159,15 +160,55 @@ describe('bad input that holds a password', () => {
     ],
   ];
 
-  it.each(CASES)('%s: fails, prints no password, changes nothing', async (_case, run, real) => {
-    const password = real ? new URL(victim.url).password : newPassword();
+  /** What each case's message says: the thing that is wrong, and what to do next. */
+  const SAYS: Record<string, RegExp> = {
+    'prisma migrate deploy, a wrong password': /P1000: Authentication failed against database server/,
+    'prisma migrate deploy, a refused port': /P1001: Can't reach database server at `127\.0\.0\.1:1`/,
+    'prisma migrate status, an unknown host': /P1001: Can't reach database server at `db\.example\.invalid:5432`/,
+    'prisma migrate status, a URL missing its colon':
+      /DATABASE_URL is not a valid URL .*: use the form postgresql:\/\//,
+    'prisma migrate status, a raw / in the password':
+      /DATABASE_URL is not a valid URL .*percent-encode special characters in the password/,
+    'prisma migrate status, a libpq key=value string':
+      /DATABASE_URL is not a valid URL .*: use the form postgresql:\/\//,
+    'prisma migrate status, ?password= on an unknown host':
+      /P1001: Can't reach database server at `db\.example\.invalid:5432`/,
+    'prisma migrate status, a mysql:// DIRECT_DATABASE_URL':
+      /DIRECT_DATABASE_URL must start with postgresql:\/\/ .*: this data layer only speaks PostgreSQL/,
+    'prisma migrate dev, the main database as the shadow under localhost':
+      /SHADOW_DATABASE_URL reaches the same database as DATABASE_URL/,
+    'seed:baseline, a wrong password':
+      /refused the user "postgres" .*: check the user and password in DATABASE_URL\. Nothing was written\./,
+    'seed:baseline, ?host= of a remote server':
+      /DATABASE_URL points at db\.example\.invalid \(from \?host=\), which is not this machine\. Nothing was written\. To seed it anyway, pass --allow-remote/,
+    'seed:baseline, a malformed URL': /DATABASE_URL is not a valid URL .*: use the form postgresql:\/\//,
+    'seed:baseline, a database never migrated':
+      /never migrated\. Nothing was written\. Run npm run prisma:migrate:deploy against this database/,
+    'the engine, a malformed datasource URL': /The datasource's url is not a valid URL/,
+    'the engine, a wrong password': /"error_code":"P1000","message":"Authentication failed against database server/,
+    'withDatabase, TEST_DATABASE_URL with a wrong password':
+      /DatabaseConnectionError: PostgreSQL at 127\.0\.0\.1:\d+ \(TEST_DATABASE_URL\) refused the password of the role "postgres": correct the password in TEST_DATABASE_URL/,
+    'withDatabase, TEST_DATABASE_URL on a refused port':
+      /DatabaseConnectionError: Nothing accepts connections at 127\.0\.0\.1:1 \(TEST_DATABASE_URL\): start PostgreSQL there/,
+    'withDatabase, a malformed TEST_DATABASE_URL':
+      /DatabaseUrlError: TEST_DATABASE_URL is not a valid URL .*: use the form postgresql:\/\//,
+    'withDatabase, FIXTURES_HARNESS with a malformed adminUrl':
+      /ConfigurationError: FIXTURES_HARNESS lacks a valid .*: unset it/,
+  };
 
-    const result = await run(password);
+  it.each(CASES)(
+    '%s: fails saying what and what next, prints no password, changes nothing',
+    async (name, run, real) => {
+      const password = real ? new URL(victim.url).password : newPassword();
 
-    expect(result.code, result.output).not.toBe(0);
-    expect(passwordShown(result.output, password, new URL(victim.url).username), result.output).toBe(false);
-    expect(await contents()).toBe(fingerprint);
-  });
+      const result = await run(password);
+
+      expect(result.code, result.output).not.toBe(0);
+      expect(result.output).toMatch(SAYS[name] ?? /a message this test knows/);
+      expect(passwordShown(result.output, password, new URL(victim.url).username), result.output).toBe(false);
+      expect(await contents()).toBe(fingerprint);
+    },
+  );
 
   it('covers the real password too: it is what the run’s server uses', () => {
     expect(new URL(inject('serverUrl')).password).toBe(new URL(victim.url).password);
