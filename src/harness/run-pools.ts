@@ -8,7 +8,7 @@
 import { ConfigurationError, redactPasswords } from '../config/database-url.ts';
 import { oneOf } from '../config/option-values.ts';
 import { type ConnectionTarget, explainConnectionError } from '../sql/explain-connection-error.ts';
-import { ClonePool } from './clone-pool.ts';
+import { ClonePool, copyStrategyFor } from './clone-pool.ts';
 import { checkHarnessVariables } from './harness-variables.ts';
 import { type DatabasePool, ISOLATIONS, type Isolation } from './isolation.ts';
 import { currentOwnerTag } from './owner-tag.ts';
@@ -77,7 +77,8 @@ export function createPool(setup: RunSetup, isolation: Isolation): DatabasePool 
         'or grant the role CREATEDB.',
     );
   }
-  return explained(new ClonePool({ adminUrl, template: setup.template, owner }), target);
+  const copyStrategy = copyStrategyFor(setup.provider);
+  return explained(new ClonePool({ adminUrl, template: setup.template, owner, copyStrategy }), target);
 }
 
 /** `pool`, with its connection failures (a server gone mute, a password changed) said as such. */
