@@ -21,7 +21,7 @@ import { withDatabase } from '../src/harness/with-database.ts';
 import { quoteIdentifier } from '../src/sql/quote-identifier.ts';
 import { withClient } from '../src/sql/with-client.ts';
 import { commandExitDelay, exitDelay } from './support/exit-delay.ts';
-import { measure, type Row, report, rowOf, SAMPLES, timed } from './support/measure.ts';
+import { interleaved, measure, type Row, report, rowOf, SAMPLES, timed } from './support/measure.ts';
 
 const PROJECT_ROOT = fileURLToPath(new URL('..', import.meta.url));
 const round = (ms: number) => Math.round(ms * 100) / 100;
@@ -38,14 +38,13 @@ const urlFor = (adminUrl: string, name: string) =>
 async function withDatabaseBesideTheFloor(setup: RunSetup): Promise<Row[]> {
   process.env[RUN_SETUP_VARIABLE] = JSON.stringify(setup); // withDatabase's pool is on this run's server
   const { adminUrl, template } = setup;
-  const ours: number[] = [];
-  const floor: number[] = [];
   // The first call starts the pool; a suite pays it once.
   await withDatabase(({ prisma }) => prisma.user.count());
-  for (let i = 0; i < SAMPLES; i++) {
-    ours.push(await timed(() => withDatabase(({ prisma }) => prisma.user.count())));
-    floor.push(
-      await timed(async () => {
+  const [ours = [], floor = []] = await interleaved(
+    SAMPLES,
+    () => timed(() => withDatabase(({ prisma }) => prisma.user.count())),
+    () =>
+      timed(async () => {
         const name = `bench_${randomBytes(5).toString('hex')}`;
         await withClient(adminUrl, (client) =>
           client.query(`CREATE DATABASE ${quoteIdentifier(name)} TEMPLATE ${quoteIdentifier(template)}`),
@@ -53,8 +52,7 @@ async function withDatabaseBesideTheFloor(setup: RunSetup): Promise<Row[]> {
         await withClient(urlFor(adminUrl, name), (client) => client.query('SELECT count(*) FROM users'));
         await withClient(adminUrl, (client) => client.query(`DROP DATABASE ${quoteIdentifier(name)}`));
       }),
-    );
-  }
+  );
   await closeRunPools();
   delete process.env[RUN_SETUP_VARIABLE];
   return [
@@ -106,11 +104,7 @@ async function main(): Promise<void> {
       await pool.release(name);
       return elapsed;
     };
-    const [ours, theDefault] = [[], []] as [number[], number[]];
-    for (let i = 0; i < SAMPLES; i++) {
-      ours.push(await cloneTimes(unpooled)());
-      theDefault.push(await cloneTimes(byDefault)());
-    }
+    const [ours = [], theDefault = []] = await interleaved(SAMPLES, cloneTimes(unpooled), cloneTimes(byDefault));
     rows.push(
       rowOf(`hand-out: template clone (${copyStrategy ?? 'WAL_LOG'}, now)`, ours, 'goal: ≤ 10 ms p50'),
       rowOf('hand-out: template clone, the default copy (WAL_LOG)', theDefault, 'the same, interleaved'),

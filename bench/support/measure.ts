@@ -75,3 +75,16 @@ export function report(title: string, rows: readonly Row[], file: URL, extra: Re
   writeFileSync(file, `${JSON.stringify({ machine: machine(), ...extra, rows }, null, 2)}\n`);
   process.stdout.write(`Written to ${file.pathname}\n`);
 }
+
+/**
+ * Samples of each of `samplers`, taken in turn (`a, b, a, b, …`, `count`
+ * rounds), so that all of them see the same machine; each returns the
+ * milliseconds of the part it measures.
+ */
+export async function interleaved(count: number, ...samplers: (() => Promise<number>)[]): Promise<number[][]> {
+  const samples = samplers.map((): number[] => []);
+  for (let round = 0; round < count; round++) {
+    for (const [index, sample] of samplers.entries()) samples[index]?.push(await sample());
+  }
+  return samples;
+}
