@@ -5,12 +5,18 @@
  * material; the baseline seed into a fresh database and again.
  * Prints a table and writes bench/factories-results.json.
  */
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { Factory } from 'fishery';
+import type pg from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
 import { createFactories } from '../src/factories/factories.ts';
+import type { ContentChunkRow } from '../src/factories/models/content-chunk.ts';
 import type { PrismaClient } from '../src/generated/prisma/client.ts';
 import { withDatabase } from '../src/harness/with-database.ts';
 import { seedBaseline } from '../src/seed/baseline.ts';
-import { measure, type Row, report, SAMPLES, timed } from './support/measure.ts';
+import { withClient } from '../src/sql/with-client.ts';
+import { interleaved, measure, type Row, ratioOfP50, report, rowOf, SAMPLES, timed } from './support/measure.ts';
 
 const LEARNERS = 1_000;
 const CHUNKS = 10_000;
@@ -18,11 +24,38 @@ const CHUNKS = 10_000;
 const SLOW_SAMPLES = Math.max(5, Math.round(SAMPLES / 5));
 
 /** A fresh clone of the template for each sample, handed out outside the timed part. */
-function onFreshDatabase(work: (prisma: PrismaClient) => Promise<number>): Promise<number> {
-  return withDatabase(async ({ prisma }) => {
+function onFreshDatabase(work: (prisma: PrismaClient, url: string) => Promise<number>): Promise<number> {
+  return withDatabase(async ({ prisma, url }) => {
     await prisma.$queryRaw`SELECT 1`;
-    return work(prisma);
+    return work(prisma, url);
   });
+}
+
+/** A value in COPY's text format: `\N` for null; backslash, tab, newline and carriage return escaped. */
+function copyText(value: unknown): string {
+  if (value === null || value === undefined) return '\\N';
+  const text = value instanceof Date ? value.toISOString() : String(value);
+  return text.replace(/[\\\t\n\r]/g, (char) => ({ '\t': '\\t', '\n': '\\n', '\r': '\\r' })[char] ?? '\\\\');
+}
+
+/** Inserts the built chunks with one `COPY content_chunks (…) FROM STDIN`, 1,000 rows a write. */
+async function copyChunks(client: pg.Client, chunks: readonly ContentChunkRow[]): Promise<void> {
+  const columns = ['id', 'material_id', 'ordinal', 'text', 'token_count', 'created_at'];
+  const stream = client.query(copyFrom(`COPY content_chunks (${columns.join(', ')}) FROM STDIN`));
+  const lines = function* () {
+    for (let start = 0; start < chunks.length; start += 1_000) {
+      yield chunks
+        .slice(start, start + 1_000)
+        .map((chunk) =>
+          [chunk.id, chunk.materialId, chunk.ordinal, chunk.text, chunk.tokenCount, chunk.createdAt]
+            .map(copyText)
+            .join('\t'),
+        )
+        .join('\n')
+        .concat('\n');
+    }
+  };
+  await pipeline(Readable.from(lines()), stream);
 }
 
 async function main(): Promise<void> {
@@ -92,12 +125,26 @@ async function main(): Promise<void> {
       SLOW_SAMPLES,
     ),
   );
+  // Goal 6: ours beside COPY of the same rows, built beforehand by the same factory; interleaved, a fresh clone each.
+  const [ours = [], copied = []] = await interleaved(
+    SAMPLES,
+    () => onFreshDatabase((prisma) => timed(() => factoriesOn(prisma).studyMaterial.withChunks(CHUNKS).create())),
+    () =>
+      onFreshDatabase(async (prisma, url) => {
+        const factories = factoriesOn(prisma);
+        const material = await factories.studyMaterial.create();
+        const data = factories.contentChunk.buildList(CHUNKS, { materialId: material.id });
+        return withClient(url, (client) => timed(() => copyChunks(client, data)));
+      }),
+  );
+  const withChunks = rowOf(`${CHUNKS} chunks for one material: studyMaterial.withChunks(${CHUNKS}).create()`, ours);
+  const copy = rowOf(`${CHUNKS} chunks for one material: COPY … FROM STDIN through pg (peer)`, copied);
   rows.push(
-    await measure(
-      `${CHUNKS} chunks for one material: studyMaterial.withChunks(${CHUNKS}).create()`,
-      () => onFreshDatabase((prisma) => timed(() => factoriesOn(prisma).studyMaterial.withChunks(CHUNKS).create())),
-      'material, its owner and the chunks, building included (target < 300 ms)',
-    ),
+    {
+      ...withChunks,
+      note: `material, its owner and the chunks, building included; goal: ≤ 1.25× COPY: ${ratioOfP50(withChunks, copy)}`,
+    },
+    { ...copy, note: 'the same rows built beforehand, the material created beforehand; text encoding included' },
   );
 
   rows.push(

@@ -9,6 +9,7 @@
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
+import { PrismaTestingHelper } from '@chax-at/transactional-prisma-testing';
 import { createPrismaClient } from '../src/client/create-prisma-client.ts';
 import { ClonePool, copyStrategyFor } from '../src/harness/clone-pool.ts';
 import { createTransactionSandbox } from '../src/harness/reset/transaction.ts';
@@ -21,7 +22,18 @@ import { withDatabase } from '../src/harness/with-database.ts';
 import { quoteIdentifier } from '../src/sql/quote-identifier.ts';
 import { withClient } from '../src/sql/with-client.ts';
 import { commandExitDelay, exitDelay } from './support/exit-delay.ts';
-import { interleaved, measure, type Row, report, rowOf, SAMPLES, timed } from './support/measure.ts';
+import {
+  interleaved,
+  measure,
+  type Row,
+  ratioOfP50,
+  report,
+  rowOf,
+  SAMPLES,
+  timed,
+  unavailable,
+} from './support/measure.ts';
+import { restoreSnapshotBesideOurs } from './support/peer-testcontainers.ts';
 
 const PROJECT_ROOT = fileURLToPath(new URL('..', import.meta.url));
 const round = (ms: number) => Math.round(ms * 100) / 100;
@@ -59,6 +71,52 @@ async function withDatabaseBesideTheFloor(setup: RunSetup): Promise<Row[]> {
     rowOf('withDatabase per call: hand-out, first query, release (now)', ours, 'goal: ≤ 0.5× the floor'),
     rowOf('withDatabase per call, the floor: CREATE … TEMPLATE, connect, query, DROP', floor, 'bare pg, same server'),
   ];
+}
+
+/**
+ * Our transaction reset beside `@chax-at/transactional-prisma-testing`'s, on
+ * the same clone, interleaved; each sample a test that wrote one row. The
+ * peer runs each test in a Prisma interactive transaction it ends by
+ * throwing: `rollbackCurrentTransaction()` only lets that throw go (the
+ * ROLLBACK is not awaited), so its reset is that call and the next
+ * `startNewTransaction()`, whose BEGIN is awaited: what the next test waits for.
+ */
+async function transactionResetBesideThePeer(url: string): Promise<Row[]> {
+  const newUser = () => ({ data: { email: `${randomBytes(6).toString('hex')}@bench.dev`, displayName: 'B' } });
+  const sandbox = await createTransactionSandbox(url);
+  await sandbox.begin();
+  const peerClient = createPrismaClient({ url });
+  const helper = new PrismaTestingHelper(peerClient);
+  const proxy = helper.getProxyClient();
+  // Prisma ends an interactive transaction after 5 s by default; a test may run longer.
+  const options = { timeout: 60_000 };
+  await helper.startNewTransaction(options);
+  const [ours = [], theirs = []] = await interleaved(
+    SAMPLES,
+    async () => {
+      await sandbox.prisma.user.create(newUser());
+      return timed(async () => {
+        await sandbox.rollback();
+        await sandbox.begin();
+      });
+    },
+    async () => {
+      await proxy.user.create(newUser());
+      return timed(async () => {
+        helper.rollbackCurrentTransaction();
+        await helper.startNewTransaction(options);
+      });
+    },
+  );
+  helper.rollbackCurrentTransaction();
+  await Promise.all([sandbox.close(), peerClient.$disconnect()]);
+  const peer = rowOf(
+    'reset per test: @chax-at/transactional-prisma-testing 1.5.0 (peer: rollbackCurrentTransaction + startNewTransaction)',
+    theirs,
+    'same clone, interleaved; a test that wrote one row',
+  );
+  const row = rowOf('reset per test: transaction (rollback + begin: ROLLBACK; BEGIN in one round trip, now)', ours);
+  return [{ ...row, note: `goal: ≤ 0.3 ms p50, and beat the peer: it takes ${ratioOfP50(peer, row)} this` }, peer];
 }
 
 async function main(): Promise<void> {
@@ -167,23 +225,7 @@ async function main(): Promise<void> {
     await pooledSchemas.close();
 
     const clone = await pooled.acquire();
-    const sandbox = await createTransactionSandbox(clone.url);
-    await sandbox.begin();
-    rows.push(
-      await measure(
-        'reset per test: transaction (rollback + begin: ROLLBACK; BEGIN in one round trip, now)',
-        async () => {
-          await sandbox.prisma.user.create({
-            data: { email: `${randomBytes(6).toString('hex')}@bench.dev`, displayName: 'B' },
-          });
-          return timed(async () => {
-            await sandbox.rollback();
-            await sandbox.begin();
-          });
-        },
-      ),
-    );
-    await sandbox.close();
+    rows.push(...(await transactionResetBesideThePeer(clone.url)));
     // The floor: the same reset with no Prisma and no sandbox, as two round trips (the sandbox's way before).
     rows.push(
       await withClient(clone.url, async (client) => {
@@ -245,6 +287,9 @@ async function main(): Promise<void> {
     await run.teardown();
   }
 
+  // Testcontainers' snapshot, on a container of its own: ours beside it on the same server.
+  rows.push(...(await restoreSnapshotBesideOurs(SAMPLES)));
+
   const coldSamples = Number(process.env.BENCH_COLD_SAMPLES ?? SAMPLES);
   for (const candidate of PROVIDERS as readonly ProviderName[]) {
     if (candidate === 'external' && !process.env.TEST_DATABASE_URL) continue;
@@ -270,13 +315,7 @@ async function main(): Promise<void> {
         ),
       );
     } catch (error) {
-      rows.push({
-        measure: `cold start to first database: ${candidate}`,
-        samples: 0,
-        p50: Number.NaN,
-        p95: Number.NaN,
-        note: `unavailable: ${(error as Error).message.split('\n')[0]}`,
-      });
+      rows.push(unavailable(`cold start to first database: ${candidate}`, error));
     }
   }
 

@@ -88,3 +88,14 @@ export async function interleaved(count: number, ...samplers: (() => Promise<num
   }
   return samples;
 }
+
+/** `a`'s p50 over `b`'s, to three figures, as a comparison's note gives it: "2.41×". */
+export function ratioOfP50(a: Row, b: Row): string {
+  return `${Number((a.p50 / b.p50).toPrecision(3))}×`;
+}
+
+/** The row of a measure that could not be taken here (no Docker, say), with the first line of why. */
+export function unavailable(name: string, error: unknown): Row {
+  const reason = String((error as Error)?.message ?? error).split('\n')[0];
+  return { measure: name, samples: 0, p50: Number.NaN, p95: Number.NaN, note: `unavailable: ${reason}` };
+}
