@@ -21,6 +21,7 @@
 import { createFactories, createPrismaClient, withDatabase } from '@ctoprojects/fixtures';
 import * as scenarios from '../examples/study-progress/scenarios.ts';
 import { ClonePool } from '../src/harness/clone-pool.ts';
+import { createDatabaseContext } from '../src/harness/database-context.ts';
 import { runPool } from '../src/harness/run-pools.ts';
 import { RUN_SETUP_VARIABLE, setUpRun } from '../src/harness/run-setup.ts';
 import { FileDatabase, type ResetMode } from '../src/vitest/file-database.ts';
@@ -126,7 +127,8 @@ async function runIsolated(breakdown: Breakdown): Promise<void> {
       for (const scenario of tests) {
         breakdown.reset += await timed(() => opened.beforeTest());
         try {
-          breakdown.tests += await timed(() => scenario(opened.context));
+          const { prisma, url, name } = opened.client;
+          breakdown.tests += await timed(() => scenario(createDatabaseContext(prisma, url, name)));
         } finally {
           breakdown.reset += await timed(() => opened.afterTest(undefined));
         }

@@ -6,7 +6,6 @@
  */
 import { readFile } from 'node:fs/promises';
 import { redactPasswords } from '../config/database-url.ts';
-import { openEngineSession } from '../schema-engine/engine-session.ts';
 import { readMigrationsList } from './migrations-list.ts';
 
 export interface TemplateSource {
@@ -28,6 +27,8 @@ export class MigrationError extends Error {
  * names of the migrations it applied (none for a database already up to date).
  */
 export async function applyMigrations(url: URL, source: TemplateSource, target: string): Promise<string[]> {
+  // Loaded here, not with the module: a worker that only clones never pays for the engine (about 35 ms).
+  const { openEngineSession } = await import('../schema-engine/engine-session.ts');
   const session = await openEngineSession({ url }, [[source.schemaPath, await readFile(source.schemaPath, 'utf8')]]);
   try {
     const migrationsList = await readMigrationsList(source.migrationsDir);

@@ -6,7 +6,7 @@
  */
 import { createPrismaClient } from '../client/create-prisma-client.ts';
 import { oneOf } from '../config/option-values.ts';
-import { createDatabaseContext, type DatabaseContext } from '../harness/database-context.ts';
+import type { PrismaClient } from '../generated/prisma/client.ts';
 import { type DatabasePool, ISOLATIONS, type IsolatedDatabase, type Isolation } from '../harness/isolation.ts';
 import { keepFailed, keepFailedEnabled } from '../harness/keep-failed.ts';
 import { createTransactionSandbox } from '../harness/reset/transaction.ts';
@@ -24,10 +24,17 @@ export type ResetMode = 'transaction' | 'truncate' | 'none';
 
 export const RESET_MODES: readonly ResetMode[] = ['transaction', 'truncate', 'none'];
 
+/** A file's database as its tests reach it: the client, its URL and its name. */
+export interface FileClient {
+  readonly prisma: PrismaClient;
+  readonly url: string;
+  readonly name: string;
+}
+
 /** One database handed out, with its client and its reset. */
 interface Opened {
   readonly database: IsolatedDatabase;
-  readonly context: DatabaseContext;
+  readonly client: FileClient;
   begin(): Promise<void>;
   reset(): Promise<void>;
   /** Makes what the current test wrote stay (its transaction committed, no truncation). */
@@ -43,7 +50,7 @@ async function open(pool: DatabasePool, reset: ResetMode): Promise<Opened> {
       const sandbox = await createTransactionSandbox(url);
       return {
         database,
-        context: createDatabaseContext(sandbox.prisma, url, name),
+        client: { prisma: sandbox.prisma, url, name },
         begin: () => sandbox.begin(),
         reset: () => sandbox.rollback(),
         keepWrites: () => sandbox.commit(),
@@ -54,7 +61,7 @@ async function open(pool: DatabasePool, reset: ResetMode): Promise<Opened> {
     const truncate = reset === 'truncate' ? await truncateAll(prisma) : async () => {};
     return {
       database,
-      context: createDatabaseContext(prisma, url, name),
+      client: { prisma, url, name },
       begin: async () => {},
       reset: truncate,
       keepWrites: async () => {},
@@ -92,8 +99,9 @@ export class FileDatabase {
     return new FileDatabase(pool, reset, await open(pool, reset));
   }
 
-  get context(): DatabaseContext {
-    return this.#current.context;
+  /** The current database's client (a new one after a kept failure); each test builds its context on it. */
+  get client(): FileClient {
+    return this.#current.client;
   }
 
   beforeTest(): Promise<void> {
