@@ -15,7 +15,7 @@ import { currentOwnerTag } from './owner-tag.ts';
 import { findKept, reapAbandonedDatabases } from './reaper.ts';
 import { parseRunSetup, RUN_SETUP_VARIABLE } from './run-setup-variable.ts';
 import { type ProviderName, startServer } from './servers/provider.ts';
-import { ensureTemplate, type TemplateSource } from './template.ts';
+import { ensureTemplate, type TemplateSource, templateSourceHash } from './template.ts';
 
 export { RUN_SETUP_VARIABLE };
 
@@ -60,7 +60,13 @@ export async function setUpRun(
 ): Promise<{ setup: RunSetup; teardown: () => Promise<void> }> {
   checkHarnessVariables(env);
   const owner = currentOwnerTag();
-  const server = await startServer(env);
+  // A throwaway cluster may come from the cluster cache with this template in it: it is then found complete below.
+  const server = await startServer(env, {
+    key: await templateSourceHash(source),
+    prepare: async (url) => {
+      await ensureTemplate(url, source, owner);
+    },
+  });
   // A throwaway server takes its databases along when it stops; an external one stays, and so would they.
   const forgetOnExit =
     server.provider === 'external' ? runOnExit({ adminUrl: server.adminUrl.toString(), owner }) : () => {};

@@ -13,7 +13,7 @@
  * to build it wait for the first. A database that has the template's name
  * without its marker is someone else's: the harness refuses to touch it.
  */
-import { createHash } from 'node:crypto';
+import { createHash, type Hash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import type pg from 'pg';
 import { quoteIdentifier } from '../sql/quote-identifier.ts';
@@ -50,16 +50,29 @@ export class TemplateBuildError extends Error {
   override name = 'TemplateBuildError';
 }
 
-/** `fixtures_tpl_<hash>`: the template's name for `source` on the server of `client`. */
-export async function templateName(client: pg.ClientBase, source: TemplateSource): Promise<string> {
+async function hashSource(source: TemplateSource): Promise<Hash> {
   const hash = createHash('sha256');
   const migrations = await readMigrationsList(source.migrationsDir);
   for (const directory of migrations.migrationDirectories) {
     hash.update(directory.path).update('\0').update(JSON.stringify(directory.migrationFile.content)).update('\0');
   }
-  hash.update(await readFile(source.schemaPath, 'utf8'));
+  return hash.update(await readFile(source.schemaPath, 'utf8'));
+}
+
+/** `fixtures_tpl_<hash>`: the template's name for `source` on the server of `client`. */
+export async function templateName(client: pg.ClientBase, source: TemplateSource): Promise<string> {
+  const hash = await hashSource(source);
   hash.update((await client.query('SHOW server_version_num')).rows[0].server_version_num);
   return `${TEMPLATE_PREFIX}${hash.digest('hex').slice(0, 16)}`;
+}
+
+/**
+ * A hash of all that shapes the template of `source` but the server: the
+ * migrations and the schema. The cluster cache keys a cluster with the
+ * template built in it by this (and by the server's binaries).
+ */
+export async function templateSourceHash(source: TemplateSource): Promise<string> {
+  return (await hashSource(source)).digest('hex');
 }
 
 /**

@@ -88,10 +88,27 @@ export function signalClusterProcesses(root: string): number[] {
 
 const STOP_WAIT_MS = 10_000;
 
+/**
+ * Sends the postmaster of `dataDir` `signal` (SIGQUIT: an immediate shutdown;
+ * SIGINT: a fast one, with a shutdown checkpoint) and waits for it to exit,
+ * looking every 5 ms where `pg_ctl stop -w` looks every 100. False if there
+ * was none running, or it outlived the wait.
+ */
+export async function stopPostmaster(dataDir: string, name: 'SIGQUIT' | 'SIGINT'): Promise<boolean> {
+  const pid = postmasterOf(dataDir);
+  if (pid === undefined || !processIsAlive(pid)) return false;
+  signal(pid, name);
+  for (let waited = 0; waited < STOP_WAIT_MS; waited += 5) {
+    if (!processIsAlive(pid)) return true;
+    await sleep(5);
+  }
+  return false;
+}
+
 /** Stops the cluster's processes and waits for them to go (SIGKILL for those still there after 10 s). */
 export async function stopClusterProcesses(root: string): Promise<void> {
   const pids = signalClusterProcesses(root);
-  for (let waited = 0; waited < STOP_WAIT_MS && pids.some(processIsAlive); waited += 50) await sleep(50);
+  for (let waited = 0; waited < STOP_WAIT_MS && pids.some(processIsAlive); waited += 10) await sleep(10);
   for (const pid of pids.filter(processIsAlive)) signal(pid, 'SIGKILL');
 }
 

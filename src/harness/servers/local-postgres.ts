@@ -6,13 +6,14 @@
  * server process runs as the unprivileged `postgres` user that Debian's
  * package creates, and the data directory is handed to that user.
  */
-import { execFile as execFileCallback, spawnSync } from 'node:child_process';
+import { type ChildProcess, execFile as execFileCallback, spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { chmodSync, cpSync, existsSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
-import { chown, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { chown, mkdir, mkdtemp, open, readFile, rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
 import createDebug from '../../text/debug.ts';
 import { cleanUpOnExit } from '../exit-cleanup.ts';
@@ -25,8 +26,10 @@ import {
   reapAbandonedClusters,
   reapAbandonedPasswordDirs,
 } from './abandoned-clusters.ts';
+import { setSuperuserPassword, writeAccessFiles } from './cluster-access.ts';
+import { type ClusterPreparation, type ClusterTools, copyCachedCluster } from './cluster-cache.ts';
 import { throwawayClusterParent } from './cluster-directory.ts';
-import { stopClusterProcesses, stopClusterProcessesSync } from './cluster-processes.ts';
+import { stopClusterProcesses, stopClusterProcessesSync, stopPostmaster } from './cluster-processes.ts';
 import { hydrateSymlinks } from './embedded-binaries.ts';
 import { freePort } from './free-port.ts';
 
@@ -52,6 +55,11 @@ export interface LocalPostgresOptions {
   readonly port?: number;
   /** The superuser's password for a new cluster; random by default. */
   readonly password?: string;
+  /**
+   * A temporary cluster (no `dataDir`, no `password`) is then copied from the
+   * cluster cache (cluster-cache.ts), prepared this way, instead of made by `initdb`.
+   */
+  readonly cache?: ClusterPreparation;
 }
 
 export interface StartedLocalPostgres {
@@ -192,15 +200,27 @@ export async function runServerTool(binary: string, args: string[]): Promise<str
   }
 }
 
+let serverUser: Promise<{ uid: number; gid: number }> | undefined;
+
+/** The uid and gid of the `postgres` user, asked once. */
+function serverUserIds(): Promise<{ uid: number; gid: number }> {
+  serverUser ??= (async () => {
+    const { stdout: uid } = await execFile('id', ['-u', SERVER_USER]).catch(() => {
+      serverUser = undefined;
+      throw new LocalPostgresError(
+        `PostgreSQL refuses to run as root and there is no \`${SERVER_USER}\` user to run it as: create one (useradd -r ${SERVER_USER}) or run as a non-root user.`,
+      );
+    });
+    const { stdout: gid } = await execFile('id', ['-g', SERVER_USER]);
+    return { uid: Number(uid.trim()), gid: Number(gid.trim()) };
+  })();
+  return serverUser;
+}
+
 async function handToServerUser(path: string): Promise<void> {
   if (!runningAsRoot()) return;
-  const { stdout } = await execFile('id', ['-u', SERVER_USER]).catch(() => {
-    throw new LocalPostgresError(
-      `PostgreSQL refuses to run as root and there is no \`${SERVER_USER}\` user to run it as: create one (useradd -r ${SERVER_USER}) or run as a non-root user.`,
-    );
-  });
-  const { stdout: gid } = await execFile('id', ['-g', SERVER_USER]);
-  await chown(path, Number(stdout.trim()), Number(gid.trim()));
+  const { uid, gid } = await serverUserIds();
+  await chown(path, uid, gid);
 }
 
 /** Under root, a data directory below a closed one (a checkout in /root) is out of the `postgres` user's reach. */
@@ -263,60 +283,28 @@ export async function startLocalPostgres(options: LocalPostgresOptions = {}): Pr
     forgetOnExit();
   };
 
+  const cache = temporaryRoot && options.password === undefined ? options.cache : undefined;
   try {
     if (temporaryRoot) await handToServerUser(temporaryRoot);
-    await mkdir(dataDir, { recursive: true });
-    await handToServerUser(dataDir);
-    await checkServerUserCanReach(dataDir);
-    if (!existsSync(join(dataDir, 'PG_VERSION'))) {
-      // initdb reads the password from a file: kept out of the data directory, which must be empty, and
-      // removed when initdb is done, when this process exits, or (after a SIGKILL) by the next start.
-      const passwordDir = await mkdtemp(join(tmpdir(), ownedPrefix(PASSWORD_DIR_PREFIX, owner)));
-      const forgetPasswordDir = cleanUpOnExit(() => rmSync(passwordDir, { recursive: true, force: true }));
-      const passwordFile = join(passwordDir, 'password');
+    // A cached cluster that does not come up is evicted and built anew once; then one is made from scratch.
+    for (let attempt = 0; ; attempt++) {
+      const copy = cache && attempt < 2 ? await copyCachedCluster(dataDir, clusterTools(binDir), cache) : undefined;
+      if (!copy) {
+        await makeCluster(binDir, dataDir, password, owner);
+        await startServerProcess(binDir, dataDir, port, temporaryRoot !== undefined);
+        break;
+      }
       try {
-        await writeFile(passwordFile, `${password}\n`, { mode: 0o600 });
-        await handToServerUser(passwordDir);
-        await handToServerUser(passwordFile);
-        await runServerTool(join(binDir, 'initdb'), [
-          '-D',
-          dataDir,
-          '-U',
-          'postgres',
-          `--pwfile=${passwordFile}`,
-          '--auth=scram-sha-256',
-          '-E',
-          'UTF8',
-          '--no-locale',
-        ]);
-      } finally {
-        await rm(passwordDir, { recursive: true, force: true });
-        forgetPasswordDir();
+        await startServerProcess(binDir, dataDir, port, true);
+        await setSuperuserPassword(dataDir, port, password);
+        break;
+      } catch (error) {
+        debug('the cached cluster does not come up (%s): evicting it', (error as Error).message);
+        await copy.evict();
+        await stopClusterProcesses(temporaryRoot as string);
+        await rm(dataDir, { recursive: true, force: true });
       }
     }
-    // A kept cluster may still be running from an earlier `up`: then there is nothing to start.
-    if (temporaryRoot || !(await isRunning(binDir, dataDir)))
-      await runServerTool(join(binDir, 'pg_ctl'), [
-        '-D',
-        dataDir,
-        '-l',
-        join(dataDir, 'server.log'),
-        '-w',
-        '-t',
-        '60',
-        '-o',
-        `-p ${port} -c listen_addresses=127.0.0.1 -c unix_socket_directories='${dataDir}' -c max_connections=300${temporaryRoot ? NO_DURABILITY : ''}`,
-        'start',
-      ]).catch(async (error: Error) => {
-        // pg_ctl only says "Examine the log output": the reason (a port taken, say) is in the server's log.
-        const log = await readFile(join(dataDir, 'server.log'), 'utf8').catch(() => '');
-        const reason = log
-          .split('\n')
-          .filter((line) => /FATAL|ERROR|HINT/.test(line))
-          .slice(-3)
-          .join('\n');
-        throw new LocalPostgresError(`${error.message.split('\n')[0]} on port ${port}:\n${reason || log.slice(-500)}`);
-      });
   } catch (error) {
     await removeTemporary();
     throw error;
@@ -326,13 +314,168 @@ export async function startLocalPostgres(options: LocalPostgresOptions = {}): Pr
   let stopping: Promise<void> | undefined;
   const stop = () => {
     stopping ??= (async () => {
-      // A throwaway cluster has nothing worth a clean shutdown; a kept one does.
-      const mode = temporaryRoot ? 'immediate' : 'fast';
-      await runServerTool(join(binDir, 'pg_ctl'), ['-D', dataDir, '-m', mode, '-w', 'stop']).catch(() => {});
+      // A throwaway cluster has nothing worth a clean shutdown (SIGQUIT: an immediate one); a kept one does.
+      if (temporaryRoot) await stopPostmaster(dataDir, 'SIGQUIT');
+      else await runServerTool(join(binDir, 'pg_ctl'), ['-D', dataDir, '-m', 'fast', '-w', 'stop']).catch(() => {});
       await removeTemporary();
     })();
     return stopping;
   };
   const url = new URL(`postgresql://postgres:${password}@127.0.0.1:${port}/postgres`);
   return { url, version, dataDir, stop, leave: forgetOnExit, [Symbol.asyncDispose]: stop };
+}
+
+/** A new cluster in `dataDir` (or the one there, kept), its superuser's password read from a file by initdb. */
+async function makeCluster(binDir: string, dataDir: string, password: string, owner: string): Promise<void> {
+  await mkdir(dataDir, { recursive: true });
+  await handToServerUser(dataDir);
+  await checkServerUserCanReach(dataDir);
+  if (existsSync(join(dataDir, 'PG_VERSION'))) return;
+  // initdb reads the password from a file: kept out of the data directory, which must be empty, and
+  // removed when initdb is done, when this process exits, or (after a SIGKILL) by the next start.
+  const passwordDir = await mkdtemp(join(tmpdir(), ownedPrefix(PASSWORD_DIR_PREFIX, owner)));
+  const forgetPasswordDir = cleanUpOnExit(() => rmSync(passwordDir, { recursive: true, force: true }));
+  const passwordFile = join(passwordDir, 'password');
+  try {
+    await writeFile(passwordFile, `${password}\n`, { mode: 0o600 });
+    await handToServerUser(passwordDir);
+    await handToServerUser(passwordFile);
+    await runServerTool(join(binDir, 'initdb'), [
+      '-D',
+      dataDir,
+      '-U',
+      'postgres',
+      `--pwfile=${passwordFile}`,
+      '--auth=scram-sha-256',
+      '-E',
+      'UTF8',
+      '--no-locale',
+    ]);
+  } finally {
+    await rm(passwordDir, { recursive: true, force: true });
+    forgetPasswordDir();
+  }
+}
+
+/** Starts the server on `dataDir` (unless a kept cluster runs already) and waits until it accepts connections. */
+async function startServerProcess(binDir: string, dataDir: string, port: number, throwaway: boolean): Promise<void> {
+  if (throwaway) return spawnPostmaster(binDir, dataDir, port);
+  // A kept cluster may still be running from an earlier `up`: then there is nothing to start.
+  if (await isRunning(binDir, dataDir)) return;
+  await runServerTool(join(binDir, 'pg_ctl'), [
+    '-D',
+    dataDir,
+    '-l',
+    join(dataDir, 'server.log'),
+    '-w',
+    '-t',
+    '60',
+    '-o',
+    `-p ${port} -c listen_addresses=127.0.0.1 -c unix_socket_directories='${dataDir}' -c max_connections=300`,
+    'start',
+  ]).catch(async (error: Error) => {
+    throw new LocalPostgresError(`${error.message.split('\n')[0]} on port ${port}:\n${await logReason(dataDir)}`);
+  });
+}
+
+/** pg_ctl only says "Examine the log output": the reason (a port taken, say) is in the server's log. */
+async function logReason(dataDir: string): Promise<string> {
+  const log = await readFile(join(dataDir, 'server.log'), 'utf8').catch(() => '');
+  const reason = log
+    .split('\n')
+    .filter((line) => /FATAL|ERROR|HINT/.test(line))
+    .slice(-3)
+    .join('\n');
+  return reason || log.slice(-500);
+}
+
+const START_TIMEOUT_MS = 60_000;
+
+/**
+ * A throwaway cluster's postmaster, started as `pg_ctl start` would (its own
+ * session, its output in `server.log`), and ready when its pid file says so,
+ * looked at every 5 ms where `pg_ctl -w` looks every 100: a start takes
+ * 30–50 ms here, and `pg_ctl` made it 110.
+ */
+async function spawnPostmaster(binDir: string, dataDir: string, port: number): Promise<void> {
+  const user = runningAsRoot() ? await serverUserIds() : undefined;
+  const log = await open(join(dataDir, 'server.log'), 'a', 0o600);
+  let child: ChildProcess;
+  try {
+    if (user) await log.chown(user.uid, user.gid);
+    const settings = [
+      `listen_addresses=127.0.0.1`,
+      `unix_socket_directories=${dataDir}`,
+      'max_connections=300',
+      ...NO_DURABILITY.trim()
+        .split(/\s+/)
+        .filter((word) => word !== '-c'),
+    ];
+    child = spawn(
+      join(binDir, 'postgres'),
+      ['-D', dataDir, '-p', String(port), ...settings.flatMap((s) => ['-c', s])],
+      {
+        cwd: dataDir,
+        detached: true,
+        stdio: ['ignore', log.fd, log.fd],
+        ...user,
+      },
+    );
+  } finally {
+    await log.close();
+  }
+  let exited: string | undefined;
+  child.once('exit', (code, signal) => {
+    exited = `exited with ${signal ?? `code ${code}`}`;
+  });
+  child.once('error', (error) => {
+    exited = error.message;
+  });
+  child.unref();
+  for (let waited = 0; waited < START_TIMEOUT_MS; waited += 5) {
+    if (exited !== undefined) break;
+    const lines = await readFile(join(dataDir, 'postmaster.pid'), 'utf8').then(
+      (text) => text.split('\n'),
+      () => [],
+    );
+    if (Number(lines[0]) === child.pid && lines[7]?.trim() === 'ready') return;
+    await sleep(5);
+  }
+  if (exited === undefined) child.kill('SIGKILL');
+  throw new LocalPostgresError(
+    `PostgreSQL did not start on port ${port} (${exited ?? `not ready after ${START_TIMEOUT_MS / 1000} s`}):\n${await logReason(dataDir)}`,
+  );
+}
+
+/** How the cluster cache makes, runs and copies clusters of these binaries. */
+function clusterTools(binDir: string): ClusterTools {
+  return {
+    binDir,
+    initdb: async (dataDir) => {
+      // No password yet (initdb refuses a password method without one): the access files replace trust at once.
+      await runServerTool(join(binDir, 'initdb'), [
+        '-D',
+        dataDir,
+        '-U',
+        'postgres',
+        '--auth=trust',
+        '-E',
+        'UTF8',
+        '--no-locale',
+        '--no-sync',
+      ]);
+      await writeAccessFiles(dataDir);
+      await handToServerUser(join(dataDir, 'pg_hba.conf'));
+      await handToServerUser(join(dataDir, 'pg_ident.conf'));
+    },
+    start: (dataDir, port) => startServerProcess(binDir, dataDir, port, true),
+    stop: async (dataDir) => {
+      if (!(await stopPostmaster(dataDir, 'SIGINT')))
+        throw new LocalPostgresError(`PostgreSQL on ${dataDir} did not stop`);
+    },
+    copy: async (from, to) => {
+      await runServerTool('cp', ['-a', from, to]);
+    },
+    handToServerUser,
+  };
 }

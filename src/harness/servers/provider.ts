@@ -19,6 +19,7 @@ import { createRequire } from 'node:module';
 import { ConfigurationError, parseDatabaseUrl } from '../../config/database-url.ts';
 import { envChoice } from '../../config/env-options.ts';
 import createDebug from '../../text/debug.ts';
+import type { ClusterPreparation } from './cluster-cache.ts';
 import { findServerBinaries, startLocalPostgres } from './local-postgres.ts';
 
 const debug = createDebug('fixtures:server');
@@ -90,8 +91,24 @@ export async function chooseProvider(env: NodeJS.ProcessEnv = process.env): Prom
   return localFallback();
 }
 
-export async function startServer(env: NodeJS.ProcessEnv = process.env): Promise<StartedServer> {
+/**
+ * Whether a throwaway cluster may be copied from the cluster cache
+ * (cluster-cache.ts): yes unless FIXTURES_CLUSTER_CACHE=0.
+ */
+export function clusterCacheEnabled(env: NodeJS.ProcessEnv = process.env): boolean {
+  return envChoice(env, 'FIXTURES_CLUSTER_CACHE', ['1', '0'], 'to copy throwaway clusters from the cache') !== '0';
+}
+
+/**
+ * Starts (or finds) the run's server. An embedded or system cluster is copied
+ * from the cluster cache with `prepared` in it (the template) when it can be.
+ */
+export async function startServer(
+  env: NodeJS.ProcessEnv = process.env,
+  prepared?: ClusterPreparation,
+): Promise<StartedServer> {
   const provider = await chooseProvider(env);
+  const cache = prepared && clusterCacheEnabled(env) ? prepared : undefined;
   const started = performance.now();
   const local = provider === 'embedded' || provider === 'system';
   if (!env.FIXTURES_PROVIDER && local && missingPackages(TESTCONTAINERS_PACKAGES).length === 0) {
@@ -130,14 +147,18 @@ export async function startServer(env: NodeJS.ProcessEnv = process.env): Promise
       notice(
         `Docker answers but the testcontainers provider cannot start (${error.message.split(': ')[0]}): using ${fallback} instead.`,
       );
-      return startLocal(fallback, performance.now());
+      return startLocal(fallback, performance.now(), cache);
     }
   }
-  return startLocal(provider, started);
+  return startLocal(provider, started, cache);
 }
 
-async function startLocal(provider: 'embedded' | 'system', started: number): Promise<StartedServer> {
-  const server = await startLocalPostgres({ binaries: provider });
+async function startLocal(
+  provider: 'embedded' | 'system',
+  started: number,
+  cache: ClusterPreparation | undefined,
+): Promise<StartedServer> {
+  const server = await startLocalPostgres({ binaries: provider, ...(cache && { cache }) });
   debug('%s PostgreSQL %d up in %d ms', provider, server.version, Math.round(performance.now() - started));
   return { provider, adminUrl: server.url, stop: () => server.stop(), leave: () => server.leave() };
 }
