@@ -19,11 +19,16 @@ export const SUITE_WORKERS = 2;
 
 const PROJECT_ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
-export type SuiteSide = 'isolated' | 'shared';
+/**
+ * `isolated`: the db fixture with the package's global setup; `unready`: the
+ * same files with a global setup that prepares no ready clones (each worker
+ * clones its own, as before ready-clones.ts); `shared`: no isolation.
+ */
+export type SuiteSide = 'isolated' | 'unready' | 'shared';
 
 export interface SuiteProject {
   readonly root: string;
-  /** Where each file writes one line: its name and how long its first test waited. */
+  /** Where each file writes one line: its name, how long its first test waited, and how much of it was imports. */
   readonly waitsDir: string;
   configOf(side: SuiteSide): string;
   remove(): void;
@@ -47,7 +52,8 @@ const SETUP_FILE = `globalThis.__suiteFileStart = performance.now();\n`;
 
 const firstTestLine = (waitsDir: string, file: string) =>
   `  if (first) { first = false; appendFileSync(${JSON.stringify(join(waitsDir, 'waits.jsonl'))}, ` +
-  `JSON.stringify({ file: ${JSON.stringify(file)}, wait: performance.now() - globalThis.__suiteFileStart }) + '\\n'); }`;
+  `JSON.stringify({ file: ${JSON.stringify(file)}, wait: performance.now() - globalThis.__suiteFileStart, ` +
+  `imports: loaded - globalThis.__suiteFileStart }) + '\\n'); }`;
 
 function testFile(side: SuiteSide, file: string, works: readonly number[], waitsDir: string): string {
   const imports =
@@ -67,21 +73,37 @@ ${firstTestLine(waitsDir, file)}
 });
 `,
   );
-  return `import { appendFileSync } from 'node:fs';\n${imports}let first = true;\n\n${tests.join('\n')}`;
+  // `loaded`: the file's imports done (the module body runs after them), for the wait's two parts.
+  return `import { appendFileSync } from 'node:fs';\n${imports}const loaded = performance.now();\nlet first = true;\n\n${tests.join('\n')}`;
 }
 
+/** The package's global setup without its ready clones: what it did before them. */
+const UNREADY_SETUP = `import { setUpRun } from ${JSON.stringify(join(PROJECT_ROOT, 'dist/harness/run-setup.js'))};
+export async function setup() {
+  const run = await setUpRun();
+  process.env.FIXTURES_HARNESS = JSON.stringify(run.setup);
+  return () => run.teardown();
+}
+`;
+
+const GLOBAL_SETUPS: Record<SuiteSide, string> = {
+  isolated: `globalSetup: ['@ctoprojects/fixtures/vitest/global-setup'],`,
+  unready: `globalSetup: ['./unready-setup.ts'],`,
+  shared: '',
+};
+
 function config(side: SuiteSide): string {
-  const globalSetup = side === 'isolated' ? `globalSetup: ['@ctoprojects/fixtures/vitest/global-setup'],` : '';
+  const files = side === 'shared' ? 'shared' : 'isolated';
   return `import { defineConfig } from 'vitest/config';
 export default defineConfig({
   // node_modules/@ctoprojects/fixtures is a link: kept as its path, the package loads as an installed one does.
   resolve: { preserveSymlinks: true },
   test: {
-    include: ['${side}/**/*.test.ts'],
+    include: ['${files}/**/*.test.ts'],
     setupFiles: ['./file-start.ts'],
     maxWorkers: ${SUITE_WORKERS},
     reporters: ['dot'],
-    ${globalSetup}
+    ${GLOBAL_SETUPS[side]}
   },
 });
 `;
@@ -97,6 +119,8 @@ export function writeSuiteProject(): SuiteProject {
   symlinkSync(join(PROJECT_ROOT, 'node_modules', 'vitest'), join(root, 'node_modules', 'vitest'));
   writeFileSync(join(root, 'package.json'), '{ "type": "module", "private": true }\n');
   writeFileSync(join(root, 'file-start.ts'), SETUP_FILE);
+  writeFileSync(join(root, 'unready-setup.ts'), UNREADY_SETUP);
+  writeFileSync(join(root, 'vitest.unready.config.ts'), config('unready'));
   const works = workOf(SUITE_TESTS);
   for (const side of ['isolated', 'shared'] as const) {
     mkdirSync(join(root, side));

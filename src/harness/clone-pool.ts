@@ -1,5 +1,6 @@
 /**
- * Test databases cloned from the template (`CREATE DATABASE … TEMPLATE`),
+ * Test databases cloned from the template (`CREATE DATABASE … TEMPLATE`):
+ * one of the run's ready clones when the run has them (ready-clones.ts), else
  * one prepared ahead once a process has asked for two (prepared-ahead.ts).
  * Every clone is named with its owner's tag (harness-names.ts), so that one
  * its process was killed before marking is still known for the harness's;
@@ -17,6 +18,7 @@ import { type DatabasePool, HARNESS_APPLICATION_NAME, type IsolatedDatabase } fr
 import { closeLeftoverConnections, LeftoverConnectionsError, othersOpen } from './leftover-connections.ts';
 import { currentOwnerTag } from './owner-tag.ts';
 import { PreparedAhead } from './prepared-ahead.ts';
+import { claimReadyClone, makeReadyClone, type ReadyClones } from './ready-clones.ts';
 
 const debug = createDebug('fixtures:clone');
 
@@ -34,6 +36,8 @@ export interface ClonePoolOptions {
    * ({@link copyStrategyFor}); PostgreSQL 15 or later, else the default.
    */
   readonly copyStrategy?: 'FILE_COPY' | undefined;
+  /** The run's ready clones, claimed before any is made here (ready-clones.ts); none by default. */
+  readonly ready?: ReadyClones | undefined;
 }
 
 /**
@@ -57,17 +61,20 @@ export class ClonePool implements DatabasePool {
   readonly #admin: pg.Pool;
   /** A second admin connection for releases, so that none waits behind a clone being made. */
   readonly #releaser: pg.Pool;
-  /** Drops under way in the background (releaseSoon): close() waits for them. */
-  readonly #dropping = new Set<Promise<void>>();
+  /** Work under way in the background (releaseSoon's drops, ready clones' refills): close() waits for it. */
+  readonly #background = new Set<Promise<void>>();
   readonly #template: string;
   readonly #owner: string;
   readonly #ahead: PreparedAhead;
   /** ` STRATEGY FILE_COPY`, or nothing: settled on the first clone, when the server's version is known. */
   #strategy: Promise<string> | undefined;
   readonly #copyStrategy: 'FILE_COPY' | undefined;
+  readonly #ready: ReadyClones | undefined;
+  /** Set once a claim found none ready: the clones after it are made here. */
+  #noneReady = false;
   #closed = false;
 
-  constructor({ adminUrl, template, size = 1, owner = currentOwnerTag(), copyStrategy }: ClonePoolOptions) {
+  constructor({ adminUrl, template, size = 1, owner = currentOwnerTag(), copyStrategy, ready }: ClonePoolOptions) {
     // Clones are made one at a time per pool: concurrent copies of one template only contend for the disk.
     this.#adminUrl = adminUrl;
     this.#admin = new pg.Pool({ ...adminConnection(adminUrl), max: 1, allowExitOnIdle: true });
@@ -75,13 +82,14 @@ export class ClonePool implements DatabasePool {
     this.#template = template;
     this.#owner = owner;
     this.#copyStrategy = copyStrategy;
+    this.#ready = ready;
     this.#ahead = new PreparedAhead(size, () => this.#clone());
   }
 
   /** A fresh clone: one of those prepared, or one made now. */
   async acquire(): Promise<Clone> {
     if (this.#closed) throw new Error('This clone pool is closed: acquire a database before closing it.');
-    const name = await this.#ahead.take();
+    const name = (await this.#claimReady()) ?? (await this.#ahead.take());
     const url = new URL(this.#adminUrl);
     url.pathname = `/${name}`;
     return { name, url: url.toString(), isolation: 'database' };
@@ -109,14 +117,71 @@ export class ClonePool implements DatabasePool {
     if (others) return this.release(name);
     const started = performance.now();
     // FORCE: the harness's own backends may not have left yet; they are done with it.
-    const drop = this.#releaser
-      .query(`DROP DATABASE IF EXISTS ${quoteIdentifier(name)} WITH (FORCE)`)
-      .then(
-        () => debug('dropped %s in the background in %d ms', name, Math.round(performance.now() - started)),
-        (error: Error) => process.emitWarning(`Could not drop ${name}: ${error.message}`, { code: 'FIXTURES_RELEASE' }),
-      )
-      .finally(() => this.#dropping.delete(drop));
-    this.#dropping.add(drop);
+    const drop = this.#releaser.query(`DROP DATABASE IF EXISTS ${quoteIdentifier(name)} WITH (FORCE)`).then(
+      () => debug('dropped %s in the background in %d ms', name, Math.round(performance.now() - started)),
+      (error: Error) => process.emitWarning(`Could not drop ${name}: ${error.message}`, { code: 'FIXTURES_RELEASE' }),
+    );
+    this.#inBackground(drop);
+  }
+
+  #inBackground(work: Promise<void>): void {
+    const tracked = work.finally(() => this.#background.delete(tracked));
+    this.#background.add(tracked);
+  }
+
+  /**
+   * Makes the run's first ready clones, `ready.count` of them, one at a time:
+   * for the run's setup, before its workers start.
+   */
+  async prepareReady(): Promise<void> {
+    const count = Math.min(this.#ready?.count ?? 0, this.#ready?.total ?? 0);
+    for (let index = 0; index < count; index++) await this.#makeReady(index);
+  }
+
+  /** One of the run's ready clones, renamed to a clone of this pool's; claiming it starts the one that replaces it. */
+  async #claimReady(): Promise<string | undefined> {
+    const ready = this.#ready;
+    if (!ready || this.#noneReady) return undefined;
+    const started = performance.now();
+    const client = await this.#admin.connect();
+    let claimed: Awaited<ReturnType<typeof claimReadyClone>>;
+    try {
+      claimed = await claimReadyClone(client, { template: this.#template, owner: this.#owner });
+    } finally {
+      client.release();
+    }
+    if (!claimed) {
+      this.#noneReady = true;
+      debug('no ready clone left: cloning here');
+      return undefined;
+    }
+    debug(
+      'claimed ready clone %d as %s in %d ms',
+      claimed.index,
+      claimed.name,
+      Math.round(performance.now() - started),
+    );
+    const next = claimed.index + ready.count;
+    if (next < ready.total) {
+      this.#inBackground(
+        this.#makeReady(next).catch((error: Error) =>
+          process.emitWarning(`Could not prepare ready clone ${next}: ${error.message}`, { code: 'FIXTURES_READY' }),
+        ),
+      );
+    }
+    return claimed.name;
+  }
+
+  async #makeReady(index: number): Promise<void> {
+    const started = performance.now();
+    const client = await this.#admin.connect();
+    try {
+      const strategy = await this.#strategyOf(client);
+      const name = await makeReadyClone(client, { template: this.#template, owner: this.#owner, strategy }, index);
+      debug('made %s in %d ms', name, Math.round(performance.now() - started));
+    } finally {
+      client.release();
+    }
   }
 
   /** Keeps a clone after the run: its marker says `kept`, so no reaper drops it. */
@@ -143,7 +208,7 @@ export class ClonePool implements DatabasePool {
     for (const name of await this.#ahead.drain()) {
       await this.#admin.query(`DROP DATABASE IF EXISTS ${quoteIdentifier(name)} WITH (FORCE)`);
     }
-    await Promise.all(this.#dropping);
+    await Promise.all(this.#background);
     await Promise.all([this.#admin.end(), this.#releaser.end()]);
   }
 
@@ -153,17 +218,21 @@ export class ClonePool implements DatabasePool {
     return Number(rows[0]?.version) >= STRATEGY_SINCE ? ` STRATEGY ${this.#copyStrategy}` : '';
   }
 
+  /** The copy strategy's clause, asked of the server once; a failed question is asked again by the next clone. */
+  #strategyOf(client: pg.PoolClient): Promise<string> {
+    this.#strategy ??= this.#strategyClause(client).catch((error: unknown) => {
+      this.#strategy = undefined;
+      throw error;
+    });
+    return this.#strategy;
+  }
+
   async #clone(): Promise<string> {
     const name = newCloneName(this.#owner);
     const started = performance.now();
     const client = await this.#admin.connect();
     try {
-      // Asked once; a failed question is asked again by the next clone.
-      this.#strategy ??= this.#strategyClause(client).catch((error: unknown) => {
-        this.#strategy = undefined;
-        throw error;
-      });
-      const strategy = await this.#strategy;
+      const strategy = await this.#strategyOf(client);
       await client.query(
         `CREATE DATABASE ${quoteIdentifier(name)} TEMPLATE ${quoteIdentifier(this.#template)}${strategy}`,
       );

@@ -64,7 +64,7 @@ export async function reapAbandonedDatabases(adminUrl: URL, options: ReapOptions
   return withClient(adminUrl.toString(), async (client) => {
     const { rows } = await client.query<{ datname: string; comment: string | null }>(
       `SELECT datname, shobj_description(oid, 'pg_database') AS comment FROM pg_database
-       WHERE datname LIKE 'fixtures\\_db\\_%' OR datname LIKE 'fixtures\\_tpl\\_%'`,
+       WHERE datname LIKE 'fixtures\\_db\\_%' OR datname LIKE 'fixtures\\_tpl\\_%' OR datname LIKE 'fixtures\\_ready\\_%'`,
     );
     const reaped: string[] = [];
     for (const { datname, comment } of rows) {

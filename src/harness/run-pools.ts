@@ -64,10 +64,10 @@ export async function closeRunPools(): Promise<void> {
 export function createPool(setup: RunSetup, isolation: Isolation): DatabasePool {
   const adminUrl = adminUrlOf(setup);
   const target = connectionTarget(setup.provider, adminUrl);
-  // A setup an older version wrote has no owner: the worker's own tag is the next best.
-  const owner = setup.owner ?? currentOwnerTag();
-  if (isolation === 'schema')
-    return explained(new SchemaPool({ adminUrl, source: setup.source, template: setup.template, owner }), target);
+  if (isolation === 'schema') {
+    const schemas = new SchemaPool({ adminUrl, source: setup.source, template: setup.template, owner: ownerOf(setup) });
+    return explained(schemas, target);
+  }
   if (setup.templateRefused !== undefined) {
     throw new ConfigurationError(
       'isolation',
@@ -77,8 +77,38 @@ export function createPool(setup: RunSetup, isolation: Isolation): DatabasePool 
         'or grant the role CREATEDB.',
     );
   }
-  const copyStrategy = copyStrategyFor(setup.provider);
-  return explained(new ClonePool({ adminUrl, template: setup.template, owner, copyStrategy }), target);
+  return explained(clonePoolOf(setup), target);
+}
+
+/** A setup an older version wrote has no owner: the worker's own tag is the next best. */
+const ownerOf = (setup: RunSetup) => setup.owner ?? currentOwnerTag();
+
+/** The clone pool of `setup`'s server and template, claiming the run's ready clones if it has some. */
+function clonePoolOf(setup: RunSetup): ClonePool {
+  return new ClonePool({
+    adminUrl: adminUrlOf(setup),
+    template: setup.template,
+    owner: ownerOf(setup),
+    copyStrategy: copyStrategyFor(setup.provider),
+    ready: setup.ready,
+  });
+}
+
+/**
+ * Makes the first of the run's ready clones, before its workers start; the
+ * workers' claims make the rest. Nothing when `setup` has none, or its server
+ * does not let the harness clone.
+ */
+export async function prepareReadyClones(setup: RunSetup): Promise<void> {
+  if (!setup.ready || setup.templateRefused !== undefined) return;
+  const pool = clonePoolOf(setup);
+  try {
+    await pool.prepareReady();
+  } catch (error) {
+    throw explainConnectionError(error, connectionTarget(setup.provider, adminUrlOf(setup)));
+  } finally {
+    await pool.close();
+  }
 }
 
 /** `pool`, with its connection failures (a server gone mute, a password changed) said as such. */

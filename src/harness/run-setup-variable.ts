@@ -18,6 +18,13 @@ const NEXT_STEP =
 
 const isString = (value: unknown): value is string => typeof value === 'string' && value !== '';
 
+const isCount = (value: unknown): value is number => Number.isSafeInteger(value) && (value as number) >= 0;
+
+function isReadyClones(value: unknown): boolean {
+  const ready = value as Record<string, unknown> | null;
+  return typeof ready === 'object' && ready !== null && isCount(ready.count) && isCount(ready.total);
+}
+
 /** What is wrong with `value` as a RunSetup, or undefined when nothing is. */
 function flaw(value: unknown): string | undefined {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return 'is not a JSON object';
@@ -29,6 +36,7 @@ function flaw(value: unknown): string | undefined {
     !isString(setup.template) && 'template',
     !(isString(source?.migrationsDir) && isString(source?.schemaPath)) && 'source',
     setup.templateRefused !== undefined && typeof setup.templateRefused !== 'string' && 'templateRefused',
+    setup.ready !== undefined && !isReadyClones(setup.ready) && 'ready',
   ].filter((field): field is string => field !== false);
   if (missing.length > 0) return `lacks a valid ${missing.join(', ')}`;
   if (!URL.canParse(setup.adminUrl as string)) return 'holds an adminUrl that is not a URL';

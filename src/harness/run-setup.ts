@@ -12,6 +12,7 @@ import { createDatabaseRefusal } from './create-database-privilege.ts';
 import { runOnExit } from './exit-helper.ts';
 import { checkHarnessVariables } from './harness-variables.ts';
 import { currentOwnerTag } from './owner-tag.ts';
+import type { ReadyClones } from './ready-clones.ts';
 import { findKept, reapAbandonedDatabases } from './reaper.ts';
 import { parseRunSetup, RUN_SETUP_VARIABLE } from './run-setup-variable.ts';
 import { type ProviderName, startServer } from './servers/provider.ts';
@@ -40,6 +41,11 @@ export interface RunSetup {
    * dropped at its end, and reaped by the next run once that process is gone.
    */
   readonly owner: string;
+  /**
+   * The run's ready clones (ready-clones.ts), which its workers claim before
+   * making one: set by a global setup that knows its workers and files.
+   */
+  readonly ready?: ReadyClones;
 }
 
 /** This package's own data model. */

@@ -7,17 +7,40 @@
  * export default defineConfig({ test: { globalSetup: ['@ctoprojects/fixtures/vitest/global-setup'] } });
  */
 import '../require-node.ts';
+import type { TestProject } from 'vitest/node';
 import { collectRunProfile } from '../factories/profile.ts';
+import type { ReadyClones } from '../harness/ready-clones.ts';
+import { prepareReadyClones } from '../harness/run-pools.ts';
 import { RUN_SETUP_VARIABLE, setUpRun } from '../harness/run-setup.ts';
 
 /**
- * Starts (or finds) the run's server and builds (or finds) the template, then
- * returns the teardown that stops what it started. Vitest calls both.
+ * The run's ready clones: one per worker at once, and no more in all than
+ * the project's test files (ready-clones.ts).
  */
-export async function setup(): Promise<() => Promise<void>> {
+async function readyClonesOf(project: TestProject | undefined): Promise<ReadyClones | undefined> {
+  if (!project) return undefined;
+  const { testFiles } = await project.globTestFiles();
+  const count = Math.min(project.config.maxWorkers, testFiles.length);
+  return count > 0 ? { count, total: testFiles.length } : undefined;
+}
+
+/**
+ * Starts (or finds) the run's server, builds (or finds) the template and
+ * makes the first ready clones, then returns the teardown that stops what it
+ * started. Vitest calls both.
+ */
+export async function setup(project?: TestProject): Promise<() => Promise<void>> {
   const run = await setUpRun();
+  const ready = await readyClonesOf(project);
+  const setup = ready && run.setup.templateRefused === undefined ? { ...run.setup, ready } : run.setup;
+  try {
+    await prepareReadyClones(setup);
+  } catch (error) {
+    await run.teardown();
+    throw error;
+  }
   // The one way workers learn the run: FIXTURES_HARNESS, which Vitest's workers inherit and runPool() reads.
-  process.env[RUN_SETUP_VARIABLE] = JSON.stringify(run.setup);
+  process.env[RUN_SETUP_VARIABLE] = JSON.stringify(setup);
   // FIXTURES_PROFILE=1: the workers' factory profiles, merged into one table at the end of the run.
   const profile = collectRunProfile();
   return async () => {

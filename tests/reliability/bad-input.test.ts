@@ -178,6 +178,22 @@ describe('bad input', () => {
       /^ConfigurationError: FIXTURES_HARNESS lacks a valid template, source: .* unset it/,
     ],
     [
+      'FIXTURES_HARNESS with ready clones of a negative count',
+      (pw) =>
+        script('await fixtures.withDatabase(async () => 1);', {
+          env: {
+            FIXTURES_HARNESS: JSON.stringify({
+              provider: 'external',
+              adminUrl: onServer(pw),
+              template: 'fixtures_tpl_0000000000000000',
+              source: { migrationsDir: '/m', schemaPath: '/s' },
+              ready: { count: -1, total: 'all' },
+            }),
+          },
+        }),
+      /^ConfigurationError: FIXTURES_HARNESS lacks a valid ready: .* unset it/,
+    ],
+    [
       'FIXTURES_CLUSTER_DIR that does not exist',
       () => standalone({ FIXTURES_PROVIDER: 'embedded', FIXTURES_CLUSTER_DIR: join(scratch, 'absent') }),
       /^ConfigurationError: FIXTURES_CLUSTER_DIR is "[^"]+\/absent", which does not exist: create it \(mkdir -p '[^']+'\), or unset FIXTURES_CLUSTER_DIR to use \/dev\/shm or the temp directory\.$/,
@@ -186,6 +202,11 @@ describe('bad input', () => {
       'FIXTURES_CLUSTER_DIR naming a file',
       () => standalone({ FIXTURES_PROVIDER: 'embedded', FIXTURES_CLUSTER_DIR: join(scratch, 'a-file') }),
       /^ConfigurationError: FIXTURES_CLUSTER_DIR is "[^"]+\/a-file", which is not a directory: name a directory, or unset/,
+    ],
+    [
+      'FIXTURES_CLUSTER_CACHE=yes',
+      () => standalone({ FIXTURES_PROVIDER: 'embedded', FIXTURES_CLUSTER_CACHE: 'yes' }),
+      /^OptionError: FIXTURES_CLUSTER_CACHE is "yes": use '1' or '0', or unset it to copy throwaway clusters from the cache\.$/,
     ],
     [
       'FIXTURES_PROVIDER=docker',
