@@ -53,7 +53,7 @@ import { CLUSTER_PREFIX, ownedPrefix } from './abandoned-clusters.ts';
 import { setSuperuserPassword } from './cluster-access.ts';
 import { throwawayClusterParent } from './cluster-directory.ts';
 import { stopClusterProcesses, stopClusterProcessesSync } from './cluster-processes.ts';
-import { freePort } from './free-port.ts';
+import { portWasTaken, startOnFreePort } from './free-port.ts';
 
 const debug = createDebug('fixtures:cluster-cache');
 
@@ -180,9 +180,9 @@ async function reapCacheDebris(dir: string): Promise<void> {
   }
 }
 
-async function entryIsValid(dir: string, key: string): Promise<boolean> {
-  const entry = join(dir, key);
-  const file = await readFile(join(entry, 'cache.json'), 'utf8').then(
+/** An entry's cache.json; `undefined` when there is none, `{}` when it is not one. */
+function readEntryFile(entry: string): Promise<EntryFile | undefined> {
+  return readFile(join(entry, 'cache.json'), 'utf8').then(
     (text) => {
       try {
         return JSON.parse(text) as EntryFile;
@@ -192,7 +192,16 @@ async function entryIsValid(dir: string, key: string): Promise<boolean> {
     },
     (error: NodeJS.ErrnoException) => (error.code === 'ENOENT' ? undefined : ({} as EntryFile)),
   );
-  if (file === undefined && !(await exists(entry))) return false;
+}
+
+async function entryIsValid(dir: string, key: string): Promise<boolean> {
+  const entry = join(dir, key);
+  let file = await readEntryFile(entry);
+  if (file === undefined) {
+    if (!(await exists(entry))) return false;
+    // Published between the two looks: a published entry arrives with its cache.json in it.
+    file = await readEntryFile(entry);
+  }
   if (file?.format === CACHE_FORMAT && file.key === key && (await exists(join(entry, 'data', 'PG_VERSION')))) {
     return true;
   }
@@ -305,10 +314,11 @@ async function buildPrepared(
   return build(dir, key, true, tools, async (root) => {
     const dataDir = join(root, 'data');
     if (!(await copyEntry(join(dir, base), dataDir, tools))) return false;
-    const port = await freePort();
+    let port: number;
     try {
-      await tools.start(dataDir, port);
+      port = await startOnFreePort((drawn) => tools.start(dataDir, drawn));
     } catch (error) {
+      if (portWasTaken(error)) throw error;
       // Nothing but the base's files ran here: the base is at fault.
       debug('a copy of the base %s does not start: evicting it', base);
       await evict(dir, join(dir, base));

@@ -31,7 +31,7 @@ import { type ClusterPreparation, type ClusterTools, copyCachedCluster } from '.
 import { throwawayClusterParent } from './cluster-directory.ts';
 import { stopClusterProcesses, stopClusterProcessesSync, stopPostmaster } from './cluster-processes.ts';
 import { hydrateSymlinks } from './embedded-binaries.ts';
-import { freePort } from './free-port.ts';
+import { portWasTaken, startOnFreePort } from './free-port.ts';
 
 const execFile = promisify(execFileCallback);
 const debug = createDebug('fixtures:local-postgres');
@@ -271,7 +271,8 @@ export async function startLocalPostgres(options: LocalPostgresOptions = {}): Pr
     : () => {};
   if (temporaryRoot) await claimCluster(temporaryRoot);
   const dataDir = options.dataDir ?? join(temporaryRoot as string, 'data');
-  const port = options.port ?? (await freePort());
+  // Drawn when the server starts, and drawn again if another process took it first (free-port.ts).
+  let port = options.port ?? 0;
   const password = options.password ?? randomBytes(12).toString('hex');
   const started = performance.now();
 
@@ -291,14 +292,17 @@ export async function startLocalPostgres(options: LocalPostgresOptions = {}): Pr
       const copy = cache && attempt < 2 ? await copyCachedCluster(dataDir, clusterTools(binDir), cache) : undefined;
       if (!copy) {
         await makeCluster(binDir, dataDir, password, owner);
-        await startServerProcess(binDir, dataDir, port, temporaryRoot !== undefined);
+        const throwaway = temporaryRoot !== undefined;
+        port = await startOnFreePort((drawn) => startServerProcess(binDir, dataDir, drawn, throwaway), options.port);
         break;
       }
       try {
-        await startServerProcess(binDir, dataDir, port, true);
+        port = await startOnFreePort((drawn) => startServerProcess(binDir, dataDir, drawn, true), options.port);
         await setSuperuserPassword(dataDir, port, password);
         break;
       } catch (error) {
+        // A port another process holds is no fault of the entry: it stays.
+        if (portWasTaken(error)) throw error;
         debug('the cached cluster does not come up (%s): evicting it', (error as Error).message);
         await copy.evict();
         await stopClusterProcesses(temporaryRoot as string);
