@@ -7,7 +7,8 @@
  * cold start of a throwaway server is its own row in harness.bench.ts.
  *
  * A third side runs the db fixture's files with each worker cloning its own
- * (the global setup before the run's ready clones), for the comparison.
+ * (the global setup before the run's ready clones), for the comparison, and
+ * two more run both ways with Vitest's `isolate: false`.
  * While the toolkit's sides run, the bench counts the clones on the server
  * every 5 ms: the most at once, and how many were made in all.
  * BENCH_SUITE_RUNS (default 5) sets the runs a side. Writes bench/suite-results.json.
@@ -24,6 +25,7 @@ import { withClient } from '../src/sql/with-client.ts';
 import { interleaved, type Row, report, rowOf, timed } from './support/measure.ts';
 import {
   SUITE_FILES,
+  SUITE_SIDES,
   SUITE_TESTS,
   SUITE_WORKERS,
   type SuiteProject,
@@ -116,18 +118,21 @@ async function main(): Promise<void> {
   process.stderr.write(
     `Server: ${provider}; ${SUITE_TESTS} tests in ${SUITE_FILES} files, maxWorkers ${SUITE_WORKERS}; ${RUNS} runs a side.\n`,
   );
-  const sides: Record<SuiteSide, SideResults> = { isolated: results(), unready: results(), shared: results() };
-  const clones: Record<'isolated' | 'unready', { peak: number; seen: number }[]> = { isolated: [], unready: [] };
+  const sides = Object.fromEntries(SUITE_SIDES.map((side) => [side, results()])) as Record<SuiteSide, SideResults>;
+  const clones = Object.fromEntries(SUITE_SIDES.map((side) => [side, []])) as unknown as Record<
+    SuiteSide,
+    { peak: number; seen: number }[]
+  >;
   try {
     await withClient(adminUrl, (client) =>
       client.query(`CREATE DATABASE ${quoteIdentifier(shared)} TEMPLATE ${quoteIdentifier(template)}`),
     );
     // The toolkit's sides reach the bench's server as a server of yours, with the copy a throwaway server uses.
     const isolatedEnv = { FIXTURES_PROVIDER: 'external', TEST_DATABASE_URL: adminUrl };
-    const envOf = (side: SuiteSide) =>
-      side === 'shared' ? { BENCH_SHARED_URL: urlFor(adminUrl, shared) } : isolatedEnv;
+    const isShared = (side: SuiteSide) => side.startsWith('shared');
+    const envOf = (side: SuiteSide) => (isShared(side) ? { BENCH_SHARED_URL: urlFor(adminUrl, shared) } : isolatedEnv);
     const sample = (side: SuiteSide) => async () => {
-      if (side === 'shared') return runSide(project, side, envOf(side), sides[side]);
+      if (isShared(side)) return runSide(project, side, envOf(side), sides[side]);
       let wall = 0;
       clones[side].push(
         await watchingClones(adminUrl, async () => {
@@ -137,8 +142,8 @@ async function main(): Promise<void> {
       return wall;
     };
     // Warm-up, not measured: the file system's caches, Vite's transforms.
-    for (const side of ['isolated', 'unready', 'shared'] as const) await runSide(project, side, envOf(side), results());
-    await interleaved(RUNS, sample('isolated'), sample('unready'), sample('shared'));
+    for (const side of SUITE_SIDES) await runSide(project, side, envOf(side), results());
+    await interleaved(RUNS, ...SUITE_SIDES.map(sample));
   } finally {
     project.remove();
     await withClient(adminUrl, (client) => client.query(`DROP DATABASE IF EXISTS ${quoteIdentifier(shared)}`));
@@ -151,6 +156,13 @@ async function main(): Promise<void> {
     rowOf(`suite (${shape}): the db fixture, each worker cloning its own (before)`, sides.unready.walls),
     rowOf(`suite (${shape}): no isolation, one shared database`, sides.shared.walls),
   ] as [Row, Row, Row];
+  const [isolatedReused, noneReused] = [
+    rowOf(
+      `suite, Vitest's isolate: false (workers reused across files): the db fixture`,
+      sides['isolated-reused'].walls,
+    ),
+    rowOf(`suite, Vitest's isolate: false: no isolation, one shared database`, sides['shared-reused'].walls),
+  ] as [Row, Row];
   const handOuts = (side: SuiteSide) =>
     sides[side].waits.map((wait, index) => wait - (sides[side].imports[index] ?? 0));
   const waits = rowOf('first-test wait of a file: the db fixture (now)', sides.isolated.waits);
@@ -159,6 +171,8 @@ async function main(): Promise<void> {
     { ...isolated, note: `goal: ≤ 10% over no isolation: ${ratio(isolated, none)}%` },
     { ...unready, note: `${ratio(unready, none)}% over no isolation` },
     none,
+    { ...isolatedReused, note: `${ratio(isolatedReused, noneReused)}% over no isolation with isolate: false` },
+    noneReused,
     { ...waits, note: `goal: p95 ≤ ${TARGET_WAIT_P95} ms` },
     rowOf('  of which the imports: now', sides.isolated.imports),
     { ...handOut, note: `goal: p95 ≤ ${TARGET_WAIT_P95} ms` },
@@ -167,12 +181,13 @@ async function main(): Promise<void> {
     rowOf('first-test wait of a file: no isolation', sides.shared.waits),
     rowOf('  of which the imports: no isolation', sides.shared.imports),
   ];
-  const most = (side: 'isolated' | 'unready', key: 'peak' | 'seen') => Math.max(...clones[side].map((c) => c[key]));
+  const most = (side: SuiteSide, key: 'peak' | 'seen') => Math.max(...clones[side].map((c) => c[key]));
   const overhead = ratio(isolated, none) / 100;
   const summary = {
     'overhead (p50)': `${ratio(isolated, none)}% (goal ≤ ${TARGET_OVERHEAD * 100}%: ${overhead <= TARGET_OVERHEAD ? 'met' : 'not met'}); before: ${ratio(unready, none)}%`,
     'first-test wait p95': `${waits.p95} ms, of which the hand-out ${handOut.p95} ms (goal ≤ ${TARGET_WAIT_P95} ms)`,
     'clones made a run (most)': `now ${most('isolated', 'seen')}, before ${most('unready', 'seen')}, for ${SUITE_FILES} files`,
+    'with isolate: false': `${ratio(isolatedReused, noneReused)}% over no isolation (${isolatedReused.p50} ms against ${noneReused.p50} ms)`,
     'clones at once (most)': `now ${most('isolated', 'peak')}, before ${most('unready', 'peak')} (goal ≤ workers + ready clones: ${SUITE_WORKERS * 2})`,
   };
   report(

@@ -22,9 +22,14 @@ const PROJECT_ROOT = fileURLToPath(new URL('../..', import.meta.url));
 /**
  * `isolated`: the db fixture with the package's global setup; `unready`: the
  * same files with a global setup that prepares no ready clones (each worker
- * clones its own, as before ready-clones.ts); `shared`: no isolation.
+ * clones its own, as before ready-clones.ts); `shared`: no isolation. The
+ * `-reused` sides are the same with Vitest's `isolate: false`: a worker runs
+ * file after file instead of a process a file.
  */
-export type SuiteSide = 'isolated' | 'unready' | 'shared';
+export type SuiteSide = 'isolated' | 'unready' | 'shared' | 'isolated-reused' | 'shared-reused';
+
+/** The sides the project writes a configuration for. */
+export const SUITE_SIDES: readonly SuiteSide[] = ['isolated', 'unready', 'shared', 'isolated-reused', 'shared-reused'];
 
 export interface SuiteProject {
   readonly root: string;
@@ -90,10 +95,12 @@ const GLOBAL_SETUPS: Record<SuiteSide, string> = {
   isolated: `globalSetup: ['@ctoprojects/fixtures/vitest/global-setup'],`,
   unready: `globalSetup: ['./unready-setup.ts'],`,
   shared: '',
+  'isolated-reused': `globalSetup: ['@ctoprojects/fixtures/vitest/global-setup'], isolate: false,`,
+  'shared-reused': 'isolate: false,',
 };
 
 function config(side: SuiteSide): string {
-  const files = side === 'shared' ? 'shared' : 'isolated';
+  const files = side.startsWith('shared') ? 'shared' : 'isolated';
   return `import { defineConfig } from 'vitest/config';
 export default defineConfig({
   // node_modules/@ctoprojects/fixtures is a link: kept as its path, the package loads as an installed one does.
@@ -120,11 +127,10 @@ export function writeSuiteProject(): SuiteProject {
   writeFileSync(join(root, 'package.json'), '{ "type": "module", "private": true }\n');
   writeFileSync(join(root, 'file-start.ts'), SETUP_FILE);
   writeFileSync(join(root, 'unready-setup.ts'), UNREADY_SETUP);
-  writeFileSync(join(root, 'vitest.unready.config.ts'), config('unready'));
+  for (const side of SUITE_SIDES) writeFileSync(join(root, `vitest.${side}.config.ts`), config(side));
   const works = workOf(SUITE_TESTS);
   for (const side of ['isolated', 'shared'] as const) {
     mkdirSync(join(root, side));
-    writeFileSync(join(root, `vitest.${side}.config.ts`), config(side));
     let next = 0;
     for (let file = 0; file < SUITE_FILES; file++) {
       // 563 = 40 × 14 + 3: the first three files have 15 tests.

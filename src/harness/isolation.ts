@@ -7,10 +7,23 @@
 
 /**
  * The `application_name` of the harness's own connections to a database it
- * hands out (withDatabase's PrismaClient): a release need not wait for them
- * to leave, as it must for a test's, nor report them.
+ * hands out (withDatabase's PrismaClient, the db fixture's): a release need
+ * not wait for them to leave, as it must for a test's, nor report them.
  */
 export const HARNESS_APPLICATION_NAME = 'ctoprojects-fixtures-harness';
+
+/**
+ * The URL of the harness's own client on `database`: its URL with
+ * {@link HARNESS_APPLICATION_NAME}, so that its release knows this client for
+ * its own. A schema's URL already carries the name its release looks for.
+ * The URL a test sees stays untagged: a client it leaves open is reported.
+ */
+export function harnessClientUrl(database: IsolatedDatabase): string {
+  if (database.isolation !== 'database') return database.url;
+  const url = new URL(database.url);
+  url.searchParams.set('application_name', HARNESS_APPLICATION_NAME);
+  return url.toString();
+}
 
 /** How a test file (or a `withDatabase` call) is isolated from the others. */
 export type Isolation = 'database' | 'schema';

@@ -8,7 +8,7 @@ import { redactPasswords } from '../config/database-url.ts';
 import { OptionError } from '../config/option-error.ts';
 import { checkOptions, oneOf, shownValue } from '../config/option-values.ts';
 import { createDatabaseContext, type DatabaseContext } from './database-context.ts';
-import { HARNESS_APPLICATION_NAME, ISOLATIONS, type IsolatedDatabase, type Isolation } from './isolation.ts';
+import { harnessClientUrl, ISOLATIONS, type Isolation } from './isolation.ts';
 import { keepFailed, keepFailedEnabled } from './keep-failed.ts';
 import { runPool } from './run-pools.ts';
 
@@ -53,7 +53,7 @@ export async function withDatabase<T>(
   const isolation = checkArguments(fn, options);
   const pool = await runPool(isolation);
   const database = await pool.acquire();
-  const prisma = createPrismaClient({ url: ownUrl(database) });
+  const prisma = createPrismaClient({ url: harnessClientUrl(database) });
   let result: T;
   try {
     result = await fn(createDatabaseContext(prisma, database.url, database.name));
@@ -70,18 +70,6 @@ export async function withDatabase<T>(
   // Dropped in the background unless fn left a connection open: the next call need not wait for it.
   await pool.releaseSoon(database.name);
   return result;
-}
-
-/**
- * The URL of withDatabase's own client: `database`'s, with the harness's
- * application_name, so that its release knows this client for its own. A
- * schema's URL already carries the name its release looks for.
- */
-function ownUrl(database: IsolatedDatabase): string {
-  if (database.isolation !== 'database') return database.url;
-  const url = new URL(database.url);
-  url.searchParams.set('application_name', HARNESS_APPLICATION_NAME);
-  return url.toString();
 }
 
 /**

@@ -7,7 +7,13 @@
 import { createPrismaClient } from '../client/create-prisma-client.ts';
 import { oneOf } from '../config/option-values.ts';
 import type { PrismaClient } from '../generated/prisma/client.ts';
-import { type DatabasePool, ISOLATIONS, type IsolatedDatabase, type Isolation } from '../harness/isolation.ts';
+import {
+  type DatabasePool,
+  harnessClientUrl,
+  ISOLATIONS,
+  type IsolatedDatabase,
+  type Isolation,
+} from '../harness/isolation.ts';
 import { keepFailed, keepFailedEnabled } from '../harness/keep-failed.ts';
 import { createTransactionSandbox } from '../harness/reset/transaction.ts';
 import { truncateAll } from '../harness/reset/truncate.ts';
@@ -45,9 +51,11 @@ interface Opened {
 async function open(pool: DatabasePool, reset: ResetMode): Promise<Opened> {
   const database = await pool.acquire();
   const { name, url } = database;
+  // The file's own client is tagged as the harness's: its release drops the database without waiting for it to leave.
+  const ownUrl = harnessClientUrl(database);
   try {
     if (reset === 'transaction') {
-      const sandbox = await createTransactionSandbox(url);
+      const sandbox = await createTransactionSandbox(ownUrl);
       return {
         database,
         client: { prisma: sandbox.prisma, url, name },
@@ -57,7 +65,7 @@ async function open(pool: DatabasePool, reset: ResetMode): Promise<Opened> {
         disconnect: () => sandbox.close(),
       };
     }
-    const prisma = createPrismaClient({ url });
+    const prisma = createPrismaClient({ url: ownUrl });
     const truncate = reset === 'truncate' ? await truncateAll(prisma) : async () => {};
     return {
       database,
@@ -124,12 +132,17 @@ export class FileDatabase {
     await kept.disconnect();
   }
 
-  /** Disconnects and drops the current database (unless kept); reports connections left open on it. */
+  /**
+   * Disconnects and drops the current database (unless kept): in the
+   * background when only the file's own client was on it, so that the next
+   * file need not wait (the worker's pools wait at its end); otherwise at
+   * once, reporting the connections the tests left open on it.
+   */
   async close(): Promise<void> {
     try {
       await this.#current.disconnect();
     } finally {
-      if (!this.#kept) await this.#pool.release(this.#current.database.name);
+      if (!this.#kept) await this.#pool.releaseSoon(this.#current.database.name);
     }
   }
 }
