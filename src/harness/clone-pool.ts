@@ -8,9 +8,9 @@
  * pool closes.
  */
 import { hostname } from 'node:os';
-import pg from 'pg';
+import type pg from 'pg';
+import { adminPool } from '../sql/admin-pool.ts';
 import { quoteIdentifier } from '../sql/quote-identifier.ts';
-import { adminConnection } from '../sql/timeouts.ts';
 import createDebug from '../text/debug.ts';
 import { writeDatabaseMarker } from './database-marker.ts';
 import { newCloneName } from './harness-names.ts';
@@ -77,8 +77,8 @@ export class ClonePool implements DatabasePool {
   constructor({ adminUrl, template, size = 1, owner = currentOwnerTag(), copyStrategy, ready }: ClonePoolOptions) {
     // Clones are made one at a time per pool: concurrent copies of one template only contend for the disk.
     this.#adminUrl = adminUrl;
-    this.#admin = new pg.Pool({ ...adminConnection(adminUrl), max: 1, allowExitOnIdle: true });
-    this.#releaser = new pg.Pool({ ...adminConnection(adminUrl), max: 1, allowExitOnIdle: true });
+    this.#admin = adminPool(adminUrl);
+    this.#releaser = adminPool(adminUrl);
     this.#template = template;
     this.#owner = owner;
     this.#copyStrategy = copyStrategy;

@@ -9,10 +9,10 @@
  * closes; the reaper drops those of dead owners.
  */
 import { hostname } from 'node:os';
-import pg from 'pg';
+import type pg from 'pg';
+import { adminPool } from '../sql/admin-pool.ts';
 import { inTransaction } from '../sql/in-transaction.ts';
 import { quoteIdentifier } from '../sql/quote-identifier.ts';
-import { adminConnection } from '../sql/timeouts.ts';
 import createDebug from '../text/debug.ts';
 import { applyMigrations, type TemplateSource } from './apply-migrations.ts';
 import { type DatabaseMarker, writeSchemaMarker } from './database-marker.ts';
@@ -63,7 +63,7 @@ export class SchemaPool implements DatabasePool {
 
   constructor({ adminUrl, source, template, size = 1, owner = currentOwnerTag() }: SchemaPoolOptions) {
     this.#adminUrl = adminUrl;
-    this.#admin = new pg.Pool({ ...adminConnection(adminUrl), max: 1, allowExitOnIdle: true });
+    this.#admin = adminPool(adminUrl);
     this.#source = source;
     this.#template = template;
     this.#owner = owner;

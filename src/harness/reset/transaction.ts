@@ -64,6 +64,7 @@ import pg from 'pg';
 import { poolSettings } from '../../client/create-prisma-client.ts';
 import { redactPasswords } from '../../config/database-url.ts';
 import { PrismaClient } from '../../generated/prisma/client.ts';
+import { endPool } from '../../sql/end-pool.ts';
 import createDebug from '../../text/debug.ts';
 import { Lock } from './lock.ts';
 import { SandboxAdapter, type SandboxHost, SandboxTransaction, statement } from './sandbox-adapter.ts';
@@ -138,7 +139,7 @@ export async function createTransactionSandbox(url: string): Promise<Transaction
     return sandbox;
   } catch (error) {
     await base.dispose();
-    await pool.end();
+    await endPool(pool);
     throw new TransactionSandboxError(
       `Could not open a transaction sandbox on ${redactPasswords(url)}: ${redactPasswords((error as Error).message)}. Check that the server is up and the database exists.`,
       { cause: error },
@@ -318,7 +319,7 @@ class Sandbox implements TransactionSandbox, SandboxHost {
       this.#closed = true;
       await this.#connection.rollback().catch(() => {});
       await this.#base.dispose();
-      await this.#pool.end();
+      await endPool(this.#pool);
       debug('closed');
     }
   }
