@@ -7,7 +7,7 @@
  */
 import { spawn } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { hostname, tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -102,20 +102,27 @@ describe('a throwaway cluster whose process died', () => {
 
 describe('a process killed while initdb ran', () => {
   it('leaves a password file that the next start removes, whatever its name', async () => {
-    const passwordDirs = () => readdirSync(tmpdir()).filter((name) => name.startsWith(PASSWORD_DIR_PREFIX));
-    const before = new Set(passwordDirs());
-    const started = startNode([START_CLUSTER], { timeoutMs: 60_000 });
-    // initdb reads the password from that directory for about a second: the kill lands inside it.
-    await vi.waitUntil(() => passwordDirs().some((name) => !before.has(name)), { timeout: 30_000, interval: 5 });
-    started.child.kill('SIGKILL');
-    await started.result;
-    const left = passwordDirs().filter((name) => !before.has(name));
-    expect(left, 'the killed process had no time to remove its password file').not.toEqual([]);
-    // What was left of the cluster itself, the next start reaps too (the test above).
-    await reapAbandonedClusters();
+    // A temp directory of the killed process's own: the suite's other files start clusters meanwhile, and
+    // their starts reap abandoned password files in theirs, which would take this one before it is looked at.
+    const scratch = await mkdtemp(join(tmpdir(), 'fixtures-test-passwords-'));
+    await chmod(scratch, 0o755); // the server's user reads initdb's password file in it
+    try {
+      const passwordDirs = () => readdirSync(scratch).filter((name) => name.startsWith(PASSWORD_DIR_PREFIX));
+      const started = startNode([START_CLUSTER], { timeoutMs: 60_000, env: { TMPDIR: scratch } });
+      // initdb reads the password from that directory for about a second: the kill lands inside it.
+      await vi.waitUntil(() => passwordDirs().length > 0, { timeout: 30_000, interval: 5 });
+      started.child.kill('SIGKILL');
+      await started.result;
+      const left = passwordDirs();
+      expect(left, 'the killed process had no time to remove its password file').not.toEqual([]);
+      // What was left of the cluster itself, the next start reaps too (the test above).
+      await reapAbandonedClusters();
 
-    await reapAbandonedPasswordDirs(); // what the next start runs first
+      await reapAbandonedPasswordDirs(scratch); // what the next start runs first
 
-    expect(passwordDirs().filter((name) => left.includes(name))).toEqual([]);
+      expect(passwordDirs()).toEqual([]);
+    } finally {
+      await rm(scratch, { recursive: true, force: true });
+    }
   });
 });
