@@ -23,6 +23,7 @@ import { quoteIdentifier } from '../src/sql/quote-identifier.ts';
 import { withClient } from '../src/sql/with-client.ts';
 import { commandExitDelay, exitDelay } from './support/exit-delay.ts';
 import {
+  handOutTime,
   interleaved,
   measure,
   type Row,
@@ -157,15 +158,7 @@ async function main(): Promise<void> {
     const copyStrategy = copyStrategyFor(provider);
     const unpooled = new ClonePool({ adminUrl: new URL(adminUrl), template, size: 0, copyStrategy });
     const byDefault = new ClonePool({ adminUrl: new URL(adminUrl), template, size: 0 });
-    const cloneTimes = (pool: ClonePool) => async () => {
-      let name = '';
-      const elapsed = await timed(async () => {
-        name = (await pool.acquire()).name;
-      });
-      await pool.release(name);
-      return elapsed;
-    };
-    const [ours = [], theDefault = []] = await interleaved(SAMPLES, cloneTimes(unpooled), cloneTimes(byDefault));
+    const [ours = [], theDefault = []] = await interleaved(SAMPLES, handOutTime(unpooled), handOutTime(byDefault));
     rows.push(
       rowOf(`hand-out: template clone (${copyStrategy ?? 'WAL_LOG'}, now)`, ours, 'goal: ≤ 10 ms p50'),
       rowOf('hand-out: template clone, the default copy (WAL_LOG)', theDefault, 'the same, interleaved'),

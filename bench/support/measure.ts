@@ -99,3 +99,18 @@ export function unavailable(name: string, error: unknown): Row {
   const reason = String((error as Error)?.message ?? error).split('\n')[0];
   return { measure: name, samples: 0, p50: Number.NaN, p95: Number.NaN, note: `unavailable: ${reason}` };
 }
+
+/** A sampler of one hand-out of `pool`: its `acquire` timed, the release after it not. */
+export function handOutTime(pool: {
+  acquire(): Promise<{ readonly name: string }>;
+  release(name: string): Promise<void>;
+}): () => Promise<number> {
+  return async () => {
+    let name = '';
+    const elapsed = await timed(async () => {
+      name = (await pool.acquire()).name;
+    });
+    await pool.release(name);
+    return elapsed;
+  };
+}

@@ -16,7 +16,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { ClonePool, copyStrategyFor } from '../../src/harness/clone-pool.ts';
 import { setUpRun } from '../../src/harness/run-setup.ts';
-import { interleaved, type Row, ratioOfP50, rowOf, timed, unavailable } from './measure.ts';
+import { handOutTime, interleaved, type Row, ratioOfP50, rowOf, timed, unavailable } from './measure.ts';
 
 const PROJECT_ROOT = fileURLToPath(new URL('../..', import.meta.url));
 /** An image CI builds from this machine's PostgreSQL (.ci/build-postgres-image.sh): no registry is needed. */
@@ -70,24 +70,16 @@ async function measureOnContainer(samples: number): Promise<Row[]> {
     const copyStrategy = copyStrategyFor('testcontainers');
     const unpooled = new ClonePool({ adminUrl, template, size: 0, copyStrategy });
     const pooled = new ClonePool({ adminUrl, template, size: 2, copyStrategy });
-    const handOut = (pool: ClonePool) => async () => {
-      let name = '';
-      const elapsed = await timed(async () => {
-        name = (await pool.acquire()).name;
-      });
-      await pool.release(name);
-      return elapsed;
-    };
     try {
       const samplers = [
         () => timed(() => container.restoreSnapshot()),
         async () => {
-          const elapsed = await handOut(pooled)();
+          const elapsed = await handOutTime(pooled)();
           // A test file runs for a while before the next asks: the refill is done before the next sample.
           await sleep(150);
           return elapsed;
         },
-        handOut(unpooled),
+        handOutTime(unpooled),
       ];
       // Two rounds unrecorded: the pool prepares clones ahead once asked twice, and a suite pays that once.
       await interleaved(2, ...samplers);
