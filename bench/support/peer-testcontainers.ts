@@ -16,6 +16,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { ClonePool, copyStrategyFor } from '../../src/harness/clone-pool.ts';
 import { setUpRun } from '../../src/harness/run-setup.ts';
+import { noDurabilityArgs } from '../../src/harness/servers/no-durability.ts';
 import { handOutTime, interleaved, type Row, ratioOfP50, rowOf, timed, unavailable } from './measure.ts';
 
 const PROJECT_ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -23,7 +24,6 @@ const PROJECT_ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const IMAGE = process.env.FIXTURES_POSTGRES_IMAGE || 'ctoprojects/postgres:15-local';
 /** The container's data directory in memory, with no fsync, as the testcontainers provider runs it. */
 const IN_MEMORY_DIR = '/var/lib/postgresql/in-memory';
-const NO_DURABILITY = ['-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off'];
 
 const PEER = 'hand-out: Testcontainers restoreSnapshot() (peer, 12.2.0)';
 const POOLED = 'hand-out: pooled clone, on the same container';
@@ -46,7 +46,7 @@ async function measureOnContainer(samples: number): Promise<Row[]> {
   const container = await new PostgreSqlContainer(IMAGE)
     .withEnvironment({ POSTGRES_INITDB_ARGS: '--no-sync', PGDATA: `${IN_MEMORY_DIR}/data` })
     .withTmpFs({ [IN_MEMORY_DIR]: 'rw,mode=1777' })
-    .withCommand(['postgres', ...NO_DURABILITY])
+    .withCommand(['postgres', ...noDurabilityArgs()])
     .start();
   try {
     // The user's way: migrate the container's database (`test`), then snapshot it.

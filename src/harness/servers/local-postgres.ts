@@ -32,13 +32,12 @@ import { throwawayClusterParent } from './cluster-directory.ts';
 import { stopClusterProcesses, stopClusterProcessesSync, stopPostmaster } from './cluster-processes.ts';
 import { hydrateSymlinks } from './embedded-binaries.ts';
 import { portWasTaken, startOnFreePort } from './free-port.ts';
+import { NO_DURABILITY } from './no-durability.ts';
 
 const execFile = promisify(execFileCallback);
 const debug = createDebug('fixtures:local-postgres');
 
 const DEBIAN_SERVER_DIRS = '/usr/lib/postgresql';
-/** A throwaway cluster loses nothing worth keeping in a crash, so it skips the work that guards against one. */
-const NO_DURABILITY = ' -c fsync=off -c synchronous_commit=off -c full_page_writes=off';
 const SERVER_USER = 'postgres';
 
 /** The server could not be found, set up or started; the message says what to do. */
@@ -411,9 +410,7 @@ async function spawnPostmaster(binDir: string, dataDir: string, port: number): P
       `listen_addresses=127.0.0.1`,
       `unix_socket_directories=${dataDir}`,
       'max_connections=300',
-      ...NO_DURABILITY.trim()
-        .split(/\s+/)
-        .filter((word) => word !== '-c'),
+      ...NO_DURABILITY,
     ];
     child = spawn(
       join(binDir, 'postgres'),

@@ -27,6 +27,7 @@ import { envFlag } from '../../config/env-options.ts';
 import createDebug from '../../text/debug.ts';
 import { isAbandonedBy } from '../abandoned.ts';
 import { runOnExit } from '../exit-helper.ts';
+import { noDurabilityArgs } from './no-durability.ts';
 import { TestcontainersServerError } from './testcontainers-error.ts';
 
 const debug = createDebug('fixtures:testcontainers');
@@ -47,10 +48,8 @@ export const REUSE_LABEL = `${CONTAINER_LABEL}.reuse`;
 const DOCKER_SOCKET = '/var/run/docker.sock';
 const POSTGRES_PORT = 5432;
 const SUPERUSER = 'postgres';
-/** A throwaway cluster loses nothing worth keeping in a crash, so it skips the work that guards against one. */
 /** A tmpfs mount in the container; the cluster's data directory is created inside it. */
 const IN_MEMORY_DIR = '/var/lib/postgresql/in-memory';
-const NO_DURABILITY = ['-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off'];
 /** Docker answers a local socket in milliseconds; anything slower is as good as absent for choosing a provider. */
 const DOCKER_ANSWER_TIMEOUT_MS = 3_000;
 
@@ -189,7 +188,7 @@ function postgresContainer(image: string, password: string, startId: string | un
     // (cluster-directory.ts). A world-writable mount, so that the image's postgres user, whatever its uid
     // (999 in Debian images, 70 in Alpine ones), creates the data directory inside it.
     .withTmpFs({ [IN_MEMORY_DIR]: 'rw,mode=1777' })
-    .withCommand(['postgres', ...NO_DURABILITY, '-c', 'max_connections=300'])
+    .withCommand(['postgres', ...noDurabilityArgs(), '-c', 'max_connections=300'])
     // Testcontainers' own check carries the password in the container's config; pg_isready needs none.
     .withHealthCheck({
       test: ['CMD', 'pg_isready', '--host', '127.0.0.1', '--port', String(POSTGRES_PORT), '--username', SUPERUSER],
