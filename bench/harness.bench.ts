@@ -13,7 +13,7 @@ import { PrismaTestingHelper } from '@chax-at/transactional-prisma-testing';
 import { createPrismaClient } from '../src/client/create-prisma-client.ts';
 import { ClonePool, copyStrategyFor } from '../src/harness/clone-pool.ts';
 import { createTransactionSandbox } from '../src/harness/reset/transaction.ts';
-import { truncateAll, truncateEveryTable } from '../src/harness/reset/truncate.ts';
+import { truncateAll } from '../src/harness/reset/truncate.ts';
 import { closeRunPools } from '../src/harness/run-pools.ts';
 import { RUN_SETUP_VARIABLE, type RunSetup, setUpRun } from '../src/harness/run-setup.ts';
 import { SchemaPool } from '../src/harness/schema-pool.ts';
@@ -35,6 +35,7 @@ import {
   unavailable,
 } from './support/measure.ts';
 import { restoreSnapshotBesideOurs } from './support/peer-testcontainers.ts';
+import { truncateEveryTable } from './support/truncate-every-table.ts';
 
 const PROJECT_ROOT = fileURLToPath(new URL('..', import.meta.url));
 const round = (ms: number) => Math.round(ms * 100) / 100;

@@ -68,18 +68,6 @@ export async function truncateAll(prisma: PrismaClient): Promise<() => Promise<v
   };
 }
 
-/** The same reset, one `TRUNCATE` of every table whatever they hold: the bench's point of comparison. */
-export async function truncateEveryTable(prisma: PrismaClient): Promise<() => Promise<void>> {
-  const tables = await prisma.$queryRaw<{ name: string }[]>`
-    SELECT format('%I.%I', schemaname, tablename) AS name FROM pg_tables
-    WHERE schemaname = current_schema() AND tablename <> '_prisma_migrations' ORDER BY tablename`;
-  if (tables.length === 0) return async () => {};
-  const statement = `TRUNCATE ${tables.map((table) => table.name).join(', ')} RESTART IDENTITY CASCADE`;
-  return async () => {
-    await prisma.$executeRawUnsafe(statement);
-  };
-}
-
 /** The tables ordered so that every table comes before those it references; undefined on a cycle. */
 function childrenFirst(
   tables: readonly Table[],
