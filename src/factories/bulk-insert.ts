@@ -12,6 +12,7 @@
  */
 import { Prisma } from '../generated/prisma/client.ts';
 import { quoteIdentifier } from '../sql/quote-identifier.ts';
+import { snakeCase } from '../text/case.ts';
 import type { FactoryClient } from './model-factory.ts';
 
 /** Rows per statement: bounded so that one statement's arrays stay a few megabytes. */
@@ -26,8 +27,6 @@ interface Column {
 
 /** Column types by `schema.table`: they never change within a process (the harness migrates once per run). */
 const columnsByTable = new Map<string, Promise<readonly Column[]>>();
-
-const snakeCase = (field: string): string => field.replace(/[A-Z]/g, (letter) => `_${letter.toLowerCase()}`);
 
 function qualified(schema: string | undefined, table: string): string {
   return schema ? `${quoteIdentifier(schema)}.${quoteIdentifier(table)}` : quoteIdentifier(table);

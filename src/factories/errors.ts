@@ -6,6 +6,7 @@
 
 import { redactPasswords } from '../config/database-url.ts';
 import { Prisma } from '../generated/prisma/client.ts';
+import { camelCase } from '../text/case.ts';
 
 /** A factory was given a field or value it cannot build, or the database refused its rows (rolled back). */
 export class FactoryError extends Error {
@@ -24,8 +25,6 @@ interface AdapterCause {
   readonly originalMessage?: string;
   readonly constraint?: { readonly fields?: readonly string[]; readonly index?: string };
 }
-
-const camel = (column: string): string => column.replace(/_([a-z])/g, (_, letter: string) => letter.toUpperCase());
 
 /** The values of `fields` in the first row of `rows` that shares them with another row, or undefined. */
 function duplicateWithin(rows: readonly Record<string, unknown>[], fields: readonly string[]): string | undefined {
@@ -70,7 +69,7 @@ export function explainWriteError(
   if (cause?.originalCode === '23505' || error.code === 'P2002') {
     const fields =
       (constraint ? UNIQUE_FIELDS[constraint] : undefined) ??
-      cause?.constraint?.fields?.map((field) => camel(field.replace(/"/g, ''))) ??
+      cause?.constraint?.fields?.map((field) => camelCase(field.replace(/"/g, ''))) ??
       uniqueFieldsFromName(constraint, table);
     const duplicate = fields.length > 0 ? duplicateWithin(rows, fields) : undefined;
     const values = duplicate ?? (rows.length === 1 && rows[0] ? describeValues(rows[0], fields) : fields.join(', '));
@@ -82,7 +81,7 @@ export function explainWriteError(
   }
   if (cause?.originalCode === '23503' || error.code === 'P2003') {
     const column = constraint?.startsWith(`${table}_`) ? constraint.slice(table.length + 1).replace(/_fkey$/, '') : '';
-    const field = camel(column);
+    const field = camelCase(column);
     const value = field && rows.length === 1 && rows[0] ? ` ${JSON.stringify(rows[0][field])}` : '';
     return new FactoryError(
       factory,
@@ -104,7 +103,7 @@ export function explainWriteError(
   }
   if (cause?.originalCode === '23502' || error.code === 'P2011') {
     const column = /column "([^"]+)"/.exec(message)?.[1];
-    const field = column ? camel(column) : undefined;
+    const field = column ? camelCase(column) : undefined;
     return new FactoryError(
       factory,
       `${field ?? 'a field'} is null, but ${table}.${column ?? '?'} may not be null: pass a value, or leave ${field ?? 'it'} out to get a generated one. Nothing was written.`,
@@ -124,7 +123,7 @@ export function explainWriteError(
  */
 function checkedField(constraint: string | undefined, table: string, rows: readonly Record<string, unknown>[]) {
   if (!constraint?.startsWith(`${table}_`) || !constraint.endsWith('_check')) return undefined;
-  const field = camel(constraint.slice(table.length + 1, -'_check'.length));
+  const field = camelCase(constraint.slice(table.length + 1, -'_check'.length));
   return rows.some((row) => field in row) ? field : undefined;
 }
 
@@ -144,7 +143,7 @@ function uniqueFieldsFromName(constraint: string | undefined, table: string): re
   return (
     KNOWN_COLUMN_SETS.find(
       (set) => set.map((field) => field.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`)).join('_') === columns,
-    ) ?? [camel(columns)]
+    ) ?? [camelCase(columns)]
   );
 }
 
