@@ -22,6 +22,14 @@ export const SCHEMA_PREFIX = 'fixtures_schema_';
 export const TEMPLATE_PREFIX = 'fixtures_tpl_';
 export const READY_PREFIX = 'fixtures_ready_';
 
+/** The prefixes of every database the harness creates, and of every schema (a template schema takes a template's name). */
+export const DATABASE_PREFIXES = [CLONE_PREFIX, TEMPLATE_PREFIX, READY_PREFIX] as const;
+export const SCHEMA_PREFIXES = [SCHEMA_PREFIX, TEMPLATE_PREFIX] as const;
+
+/** `LIKE` patterns for names starting with one of `prefixes` (their `_` escaped), for `LIKE ANY($1)`. */
+export const likeAnyOf = (prefixes: readonly string[]): string[] =>
+  prefixes.map((prefix) => `${prefix.replaceAll('_', '\\_')}%`);
+
 const random = () => randomBytes(5).toString('hex');
 
 export const newCloneName = (owner: string) => `${CLONE_PREFIX}${owner}_${random()}`;
@@ -55,7 +63,6 @@ export function parseHarnessName(name: string): HarnessName | undefined {
     return { kind: 'ready', owner: owned[13] as string };
   }
   if (TEMPLATE.test(name)) return { kind: 'template' };
-  if ([CLONE_PREFIX, SCHEMA_PREFIX, TEMPLATE_PREFIX, READY_PREFIX].some((prefix) => name.startsWith(prefix)))
-    return { kind: 'unowned' };
+  if ([...DATABASE_PREFIXES, SCHEMA_PREFIX].some((prefix) => name.startsWith(prefix))) return { kind: 'unowned' };
   return undefined;
 }

@@ -23,7 +23,14 @@ import { withClient } from '../sql/with-client.ts';
 import createDebug from '../text/debug.ts';
 import { isAbandonedBy } from './abandoned.ts';
 import { type DatabaseMarker, parseDatabaseMarker } from './database-marker.ts';
-import { parseHarnessName } from './harness-names.ts';
+import {
+  CLONE_PREFIX,
+  DATABASE_PREFIXES,
+  likeAnyOf,
+  parseHarnessName,
+  SCHEMA_PREFIX,
+  SCHEMA_PREFIXES,
+} from './harness-names.ts';
 import { ownerIsGone } from './owner-tag.ts';
 
 const debug = createDebug('fixtures:reaper');
@@ -63,8 +70,8 @@ export function isDebris(name: string, comment: string | null, { finishedOwner }
 export async function reapAbandonedDatabases(adminUrl: URL, options: ReapOptions = {}): Promise<string[]> {
   return withClient(adminUrl.toString(), async (client) => {
     const { rows } = await client.query<{ datname: string; comment: string | null }>(
-      `SELECT datname, shobj_description(oid, 'pg_database') AS comment FROM pg_database
-       WHERE datname LIKE 'fixtures\\_db\\_%' OR datname LIKE 'fixtures\\_tpl\\_%' OR datname LIKE 'fixtures\\_ready\\_%'`,
+      `SELECT datname, shobj_description(oid, 'pg_database') AS comment FROM pg_database WHERE datname LIKE ANY($1)`,
+      [likeAnyOf(DATABASE_PREFIXES)],
     );
     const reaped: string[] = [];
     for (const { datname, comment } of rows) {
@@ -109,8 +116,8 @@ async function tryDrop(client: pg.Client, name: string, sql: string): Promise<bo
 
 async function reapAbandonedSchemas(client: pg.Client, options: ReapOptions): Promise<string[]> {
   const { rows } = await client.query<{ nspname: string; comment: string | null }>(
-    `SELECT nspname, obj_description(oid, 'pg_namespace') AS comment FROM pg_namespace
-     WHERE nspname LIKE 'fixtures\\_schema\\_%' OR nspname LIKE 'fixtures\\_tpl\\_%'`,
+    `SELECT nspname, obj_description(oid, 'pg_namespace') AS comment FROM pg_namespace WHERE nspname LIKE ANY($1)`,
+    [likeAnyOf(SCHEMA_PREFIXES)],
   );
   const reaped: string[] = [];
   for (const { nspname, comment } of rows) {
@@ -130,9 +137,10 @@ async function reapAbandonedSchemas(client: pg.Client, options: ReapOptions): Pr
 export async function findKept(adminUrl: URL): Promise<string[]> {
   return withClient(adminUrl.toString(), async (client) => {
     const { rows } = await client.query<{ name: string; comment: string | null }>(
-      `SELECT datname AS name, shobj_description(oid, 'pg_database') AS comment FROM pg_database WHERE datname LIKE 'fixtures\\_db\\_%'
+      `SELECT datname AS name, shobj_description(oid, 'pg_database') AS comment FROM pg_database WHERE datname LIKE ANY($1)
        UNION ALL
-       SELECT nspname, obj_description(oid, 'pg_namespace') FROM pg_namespace WHERE nspname LIKE 'fixtures\\_schema\\_%'`,
+       SELECT nspname, obj_description(oid, 'pg_namespace') FROM pg_namespace WHERE nspname LIKE ANY($2)`,
+      [likeAnyOf([CLONE_PREFIX]), likeAnyOf([SCHEMA_PREFIX])],
     );
     return rows
       .filter(({ comment }) => {
