@@ -31,9 +31,10 @@ async function readyClonesOf(project: TestProject | undefined): Promise<ReadyClo
  */
 export async function setup(project?: TestProject): Promise<() => Promise<void>> {
   const run = await setUpRun();
-  const ready = await readyClonesOf(project);
-  const setup = ready && run.setup.templateRefused === undefined ? { ...run.setup, ready } : run.setup;
+  let setup = run.setup;
   try {
+    const ready = await readyClonesOf(project);
+    if (ready && setup.templateRefused === undefined) setup = { ...setup, ready };
     await prepareReadyClones(setup);
   } catch (error) {
     await run.teardown();

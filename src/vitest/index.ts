@@ -46,8 +46,10 @@ interface FileFixtures {
 
 /**
  * What the `db` fixture needs per test (the factories, faker, the data
- * scopes), loaded beside the file's first database instead of with this
- * entry: the import, about 30 ms of a worker's time, overlaps the hand-out.
+ * scopes), loaded with the file's first database instead of with this entry:
+ * importing the entry stays light, and a file that never asks for a database
+ * never loads them. Loading is CPU on the worker's one thread, so it overlaps
+ * only the hand-out's waits on the server, not its own work.
  */
 let perTest: Promise<typeof import('./per-test.ts')> | undefined;
 const loadPerTest = () => {
@@ -68,8 +70,11 @@ const withFileDatabase = baseTest.extend<Omit<DbFixtures, 'db'> & FileFixtures>(
   dbIsolation: ['database', { scope: 'file' }],
   ctoprojectsFileDatabase: [
     async ({ dbReset, dbIsolation, ctoprojectsPools: _ }, use) => {
-      const [database] = await Promise.all([FileDatabase.open(dbIsolation, dbReset), loadPerTest()]);
+      const loading = loadPerTest();
+      loading.catch(() => {}); // awaited below, once the database it would otherwise leave open is in hand
+      const database = await FileDatabase.open(dbIsolation, dbReset);
       try {
+        await loading;
         await use(database);
       } finally {
         await database.close();

@@ -168,7 +168,7 @@ describe("a run's ready clones", () => {
 describe('a Vitest run through the package’s global setup', () => {
   const CONFIG = fileURLToPath(new URL('fixtures/workers/vitest.config.ts', import.meta.url));
 
-  it('hands every file a ready clone, makes none a file does not claim beyond the workers, and leaves none', async () => {
+  it('hands the first files the ready clones, makes no more than the files and the workers need, and leaves none', async () => {
     const database = await emptyDatabase();
     const dir = await mkdtemp(join(fileURLToPath(new URL('fixtures/workers/', import.meta.url)), 'files-'));
     try {
@@ -199,11 +199,15 @@ test('writes and reads', async ({ db }) => {
       const owner = formatOwnerTag({ machine: thisMachine(), pid, start: processStart(pid) });
       const result = await run.result;
       expect(result.code, result.output).toBe(0);
-      const claimed = result.stderr.match(/claimed ready clone \d+/g) ?? [];
-      expect(claimed.sort()).toEqual([0, 1, 2, 3].map((index) => `claimed ready clone ${index}`));
-      // Two made before the workers started, two by the claims; none made on demand, none beyond the files.
-      expect(result.stderr.match(/made fixtures_ready_\S+/g)?.length).toBe(files);
-      expect(result.stderr).not.toMatch(/cloned fixtures_db_/);
+      const claimed = (result.stderr.match(/claimed ready clone \d+/g) ?? []).sort();
+      // The two made before the workers started are the first two files'. A later file claims the refill its
+      // predecessor made while its tests ran, or, on a loaded machine where that is not ready yet, clones its own.
+      expect(claimed.slice(0, 2)).toEqual(['claimed ready clone 0', 'claimed ready clone 1']);
+      const made = result.stderr.match(/made fixtures_ready_\S+/g)?.length ?? 0;
+      const cloned = result.stderr.match(/cloned fixtures_db_\S+/g)?.length ?? 0;
+      expect(claimed.length + cloned).toBe(files);
+      // Ready clones made: the two first, and one per claim up to the files; never more.
+      expect(made).toBeLessThanOrEqual(files);
       expect(await databasesOf(owner)).toEqual([]);
     } finally {
       await rm(dir, { recursive: true, force: true });
