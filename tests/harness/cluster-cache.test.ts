@@ -99,6 +99,7 @@ describe('the cluster cache', () => {
     }
   });
 
+  // Needs a second server beside the embedded one: Debian's, where it is installed (CI installs it).
   it.runIf(existsSync('/usr/lib/postgresql'))(
     'keys clusters by the server binaries: another server gets its own',
     async () => {
