@@ -68,7 +68,7 @@ export async function setUpRun(
   const owner = currentOwnerTag();
   // A throwaway cluster may come from the cluster cache with this template in it: it is then found complete below.
   const server = await startServer(env, {
-    key: await templateSourceHash(source),
+    key: () => templateSourceHash(source),
     prepare: async (url) => {
       await ensureTemplate(url, source, owner);
     },

@@ -438,7 +438,7 @@ describe('a start that fails for a reason that is not the entry', () => {
   it('keeps the sound prepared cluster it copied: a port in use is no reason to evict and rebuild it', async () => {
     vi.stubEnv('FIXTURES_CLUSTER_DIR', parent);
     const cache = {
-      key: await templateSourceHash(DATA_MODEL),
+      key: () => templateSourceHash(DATA_MODEL),
       prepare: async (url: URL) => {
         await ensureTemplate(url, DATA_MODEL);
       },

@@ -15,7 +15,7 @@ import { createHash, createHmac, pbkdf2Sync, randomBytes } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import { userInfo } from 'node:os';
 import { join } from 'node:path';
-import pg from 'pg';
+import { withClient } from '../../sql/with-client.ts';
 
 const IDENT_MAP = 'fixtures';
 
@@ -38,7 +38,8 @@ export async function writeAccessFiles(dataDir: string): Promise<void> {
  * libpq's PQencryptPasswordConn makes it): `ALTER ROLE … PASSWORD` accepts
  * one as it is. For printable ASCII, which SASLprep leaves unchanged.
  */
-export function scramVerifier(password: string, iterations = 4096): string {
+function scramVerifier(password: string): string {
+  const iterations = 4096;
   const salt = randomBytes(16);
   const salted = pbkdf2Sync(password, salt, iterations, 32, 'sha256');
   const clientKey = createHmac('sha256', salted).update('Client Key').digest();
@@ -56,18 +57,14 @@ export async function setSuperuserPassword(dataDir: string, port: number, passwo
   if (password !== null && !/^[\x21-\x7e]+$/.test(password)) {
     throw new RangeError('A cached cluster takes a password of printable ASCII only.');
   }
-  const client = new pg.Client({
-    host: dataDir,
-    port,
-    user: 'postgres',
-    database: 'postgres',
-    connectionTimeoutMillis: 10_000,
-  });
-  await client.connect();
-  try {
-    // A verifier holds [A-Za-z0-9+/=$:] only: nothing to quote.
-    await client.query(`ALTER ROLE postgres PASSWORD ${password === null ? 'NULL' : `'${scramVerifier(password)}'`}`);
-  } finally {
-    await client.end();
-  }
+  // A verifier holds [A-Za-z0-9+/=$:] only: nothing to quote.
+  const verifier = password === null ? 'NULL' : `'${scramVerifier(password)}'`;
+  await withClient({ host: dataDir, port, user: 'postgres', database: 'postgres' }, (client) =>
+    client.query(`ALTER ROLE postgres PASSWORD ${verifier}`),
+  );
+}
+
+/** The superuser's URL of a cluster on loopback `port`, `password` included: keep it out of logs. */
+export function superuserUrl(port: number, password: string): URL {
+  return new URL(`postgresql://postgres:${password}@127.0.0.1:${port}/postgres`);
 }

@@ -50,7 +50,7 @@ import createDebug from '../../text/debug.ts';
 import { cleanUpOnExit } from '../exit-cleanup.ts';
 import { currentOwnerTag, OWNER_TAG_PATTERN, ownerIsGone } from '../owner-tag.ts';
 import { CLUSTER_PREFIX, ownedPrefix } from './abandoned-clusters.ts';
-import { setSuperuserPassword } from './cluster-access.ts';
+import { setSuperuserPassword, superuserUrl } from './cluster-access.ts';
 import { throwawayClusterParent } from './cluster-directory.ts';
 import { stopClusterProcesses, stopClusterProcessesSync } from './cluster-processes.ts';
 import { portWasTaken, startOnFreePort } from './free-port.ts';
@@ -61,15 +61,15 @@ const debug = createDebug('fixtures:cluster-cache');
 const CACHE_FORMAT = 1;
 /** About 40 MB a base and 50 MB a prepared cluster, in memory when under /dev/shm. */
 export const MAX_ENTRIES = 5;
-export const CACHE_DIR_PREFIX = 'fixtures-cache-';
+const CACHE_DIR_PREFIX = 'fixtures-cache-';
 const ENTRY_NAME = /^[0-9a-f]{32}$/;
 const BUILD = new RegExp(`^build-[0-9a-f]{8}-(${OWNER_TAG_PATTERN})-[A-Za-z0-9]{6}$`);
 const EVICTED = new RegExp(`^evicted-(${OWNER_TAG_PATTERN})-[A-Za-z0-9]{6}$`);
 
 /** What a prepared cluster holds beyond initdb's: built once in the cluster, before it is cached. */
 export interface ClusterPreparation {
-  /** A hash of everything `prepare` puts in the cluster: part of the entry's key. */
-  readonly key: string;
+  /** A hash of everything `prepare` puts in the cluster: part of the entry's key (asked only when the cache is used). */
+  key(): Promise<string>;
   /** Fills a running cluster, through its superuser's URL. */
   prepare(url: URL): Promise<void>;
 }
@@ -91,8 +91,6 @@ export interface ClusterTools {
 
 /** A cluster copied from the cache into a data directory. */
 export interface CachedCopy {
-  /** Whether the template is in it already (a prepared entry), or only initdb's work (a base). */
-  readonly prepared: boolean;
   /** Removes the entry it came from: the copy would not start. */
   evict(): Promise<void>;
 }
@@ -100,7 +98,6 @@ export interface CachedCopy {
 interface EntryFile {
   readonly format: number;
   readonly key: string;
-  readonly prepared: boolean;
 }
 
 /** The cache's directory for this user, beside the throwaway clusters. */
@@ -126,19 +123,19 @@ export async function copyCachedCluster(
   dataDir: string,
   tools: ClusterTools,
   preparation: ClusterPreparation,
-  dir: string = clusterCacheDir(),
 ): Promise<CachedCopy | undefined> {
   const started = performance.now();
+  const dir = clusterCacheDir();
   try {
     if (!(await usableCacheDir(dir))) return undefined;
     await reapCacheDebris(dir);
     const base = await baseKey(tools.binDir);
-    const preparedKey = hash(base, preparation.key);
+    const preparedKey = hash(base, await preparation.key());
     const copied = async (key: string, prepared: boolean): Promise<CachedCopy | undefined> => {
       const entry = join(dir, key);
       if (!(await copyEntry(entry, dataDir, tools))) return undefined;
       debug('copied the %s cluster %s in %d ms', prepared ? 'prepared' : 'base', entry, ms(started));
-      return { prepared, evict: () => evict(dir, entry) };
+      return { evict: () => evict(dir, entry) };
     };
     if (await entryIsValid(dir, preparedKey)) return await copied(preparedKey, true);
     const baseReady = (await entryIsValid(dir, base)) || (await buildBase(dir, base, tools));
@@ -260,7 +257,6 @@ async function someoneBuilds(dir: string, key: string): Promise<boolean> {
 async function build(
   dir: string,
   key: string,
-  prepared: boolean,
   tools: ClusterTools,
   fill: (root: string) => Promise<boolean>,
 ): Promise<boolean> {
@@ -281,7 +277,7 @@ async function build(
   try {
     await tools.handToServerUser(root);
     if (!(await fill(root))) return false;
-    await writeFile(join(root, 'cache.json'), JSON.stringify({ format: CACHE_FORMAT, key, prepared }));
+    await writeFile(join(root, 'cache.json'), JSON.stringify({ format: CACHE_FORMAT, key }));
     await publish(root, join(dir, key));
     debug('cached %s in %d ms', join(dir, key), ms(started));
     await evictLeastRecentlyUsed(dir);
@@ -298,7 +294,7 @@ async function build(
 }
 
 async function buildBase(dir: string, key: string, tools: ClusterTools): Promise<boolean> {
-  return build(dir, key, false, tools, async (root) => {
+  return build(dir, key, tools, async (root) => {
     await tools.initdb(join(root, 'data'));
     return true;
   });
@@ -311,7 +307,7 @@ async function buildPrepared(
   tools: ClusterTools,
   preparation: ClusterPreparation,
 ): Promise<boolean> {
-  return build(dir, key, true, tools, async (root) => {
+  return build(dir, key, tools, async (root) => {
     const dataDir = join(root, 'data');
     if (!(await copyEntry(join(dir, base), dataDir, tools))) return false;
     let port: number;
@@ -326,7 +322,7 @@ async function buildPrepared(
     }
     const password = randomBytes(12).toString('hex');
     await setSuperuserPassword(dataDir, port, password);
-    await preparation.prepare(new URL(`postgresql://postgres:${password}@127.0.0.1:${port}/postgres`));
+    await preparation.prepare(superuserUrl(port, password));
     await setSuperuserPassword(dataDir, port, null);
     await tools.stop(dataDir);
     // The build's own traces: its log, and the command line it was started with.

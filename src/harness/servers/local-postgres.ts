@@ -26,7 +26,7 @@ import {
   reapAbandonedClusters,
   reapAbandonedPasswordDirs,
 } from './abandoned-clusters.ts';
-import { setSuperuserPassword, writeAccessFiles } from './cluster-access.ts';
+import { setSuperuserPassword, superuserUrl, writeAccessFiles } from './cluster-access.ts';
 import { type ClusterPreparation, type ClusterTools, copyCachedCluster } from './cluster-cache.ts';
 import { throwawayClusterParent } from './cluster-directory.ts';
 import { stopClusterProcesses, stopClusterProcessesSync, stopPostmaster } from './cluster-processes.ts';
@@ -287,21 +287,17 @@ export async function startLocalPostgres(options: LocalPostgresOptions = {}): Pr
   try {
     if (temporaryRoot) await handToServerUser(temporaryRoot);
     // A cached cluster that does not come up is evicted and built anew once; then one is made from scratch.
+    const throwaway = temporaryRoot !== undefined;
     for (let attempt = 0; ; attempt++) {
       const copy = cache && attempt < 2 ? await copyCachedCluster(dataDir, clusterTools(binDir), cache) : undefined;
-      if (!copy) {
-        await makeCluster(binDir, dataDir, password, owner);
-        const throwaway = temporaryRoot !== undefined;
-        port = await startOnFreePort((drawn) => startServerProcess(binDir, dataDir, drawn, throwaway), options.port);
-        break;
-      }
+      if (!copy) await makeCluster(binDir, dataDir, password, owner);
       try {
-        port = await startOnFreePort((drawn) => startServerProcess(binDir, dataDir, drawn, true), options.port);
-        await setSuperuserPassword(dataDir, port, password);
+        port = await startOnFreePort((drawn) => startServerProcess(binDir, dataDir, drawn, throwaway), options.port);
+        if (copy) await setSuperuserPassword(dataDir, port, password);
         break;
       } catch (error) {
         // A port another process holds is no fault of the entry: it stays.
-        if (portWasTaken(error)) throw error;
+        if (!copy || portWasTaken(error)) throw error;
         debug('the cached cluster does not come up (%s): evicting it', (error as Error).message);
         await copy.evict();
         await stopClusterProcesses(temporaryRoot as string);
@@ -324,7 +320,7 @@ export async function startLocalPostgres(options: LocalPostgresOptions = {}): Pr
     })();
     return stopping;
   };
-  const url = new URL(`postgresql://postgres:${password}@127.0.0.1:${port}/postgres`);
+  const url = superuserUrl(port, password);
   return { url, version, dataDir, stop, leave: forgetOnExit, [Symbol.asyncDispose]: stop };
 }
 
