@@ -7,11 +7,11 @@
  * it carries the harness's marker, and is dropped when released or when the
  * pool closes.
  */
-import { hostname } from 'node:os';
 import type pg from 'pg';
 import { adminPool } from '../sql/admin-pool.ts';
 import { quoteIdentifier } from '../sql/quote-identifier.ts';
 import createDebug from '../text/debug.ts';
+import { cloneMarker, createClone } from './clone-sql.ts';
 import { writeDatabaseMarker } from './database-marker.ts';
 import { newCloneName } from './harness-names.ts';
 import { type DatabasePool, HARNESS_APPLICATION_NAME, type IsolatedDatabase } from './isolation.ts';
@@ -188,14 +188,10 @@ export class ClonePool implements DatabasePool {
   async keep(name: string): Promise<void> {
     const client = await this.#admin.connect();
     try {
-      await writeDatabaseMarker(client, name, { ...this.#marker(), kept: true });
+      await writeDatabaseMarker(client, name, { ...cloneMarker(this.#template, process.pid), kept: true });
     } finally {
       client.release();
     }
-  }
-
-  #marker() {
-    return { kind: 'clone', template: this.#template, host: hostname(), pid: process.pid } as const;
   }
 
   /**
@@ -232,12 +228,7 @@ export class ClonePool implements DatabasePool {
     const started = performance.now();
     const client = await this.#admin.connect();
     try {
-      const strategy = await this.#strategyOf(client);
-      await client.query(
-        `CREATE DATABASE ${quoteIdentifier(name)} TEMPLATE ${quoteIdentifier(this.#template)}${strategy}`,
-      );
-      // A second statement, which a killed process never sends: until then, the name alone says whose it is.
-      await writeDatabaseMarker(client, name, this.#marker());
+      await createClone(client, { name, template: this.#template, strategy: await this.#strategyOf(client) });
     } finally {
       client.release();
     }

@@ -37,6 +37,12 @@ export const newSchemaName = (owner: string) => `${SCHEMA_PREFIX}${owner}_${rand
 /** The name of ready clone `index` of the run `owner`: zero-padded, so that names sort as numbers do. */
 export const readyCloneName = (owner: string, index: number) =>
   `${READY_PREFIX}${owner}_${String(index).padStart(6, '0')}`;
+/** The index of `name` when it is a ready clone of the run `owner` ({@link readyCloneName}), else undefined. */
+export function readyCloneIndex(name: string, owner: string): number | undefined {
+  const parsed = parseHarnessName(name);
+  return parsed?.kind === 'ready' && parsed.owner === owner ? Number(name.slice(-6)) : undefined;
+}
+
 /** The name a template is built under: its own, once complete, is `template`. */
 export const templateBuildName = (template: string, owner: string) => `${template}_${owner}`;
 

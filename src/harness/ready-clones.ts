@@ -20,11 +20,11 @@
  *   them: a worker ends after its file, and a clone it left ready for the
  *   next is the run's, dropped with the run's things when the run ends.
  */
-import { hostname } from 'node:os';
 import type pg from 'pg';
 import { quoteIdentifier } from '../sql/quote-identifier.ts';
-import { parseDatabaseMarker, writeDatabaseMarker } from './database-marker.ts';
-import { newCloneName, READY_PREFIX, readyCloneName } from './harness-names.ts';
+import { createClone } from './clone-sql.ts';
+import { parseDatabaseMarker } from './database-marker.ts';
+import { newCloneName, READY_PREFIX, readyCloneIndex, readyCloneName } from './harness-names.ts';
 import { parseOwnerTag } from './owner-tag.ts';
 
 /** What a run's setup says of its ready clones (RunSetup.ready). */
@@ -35,8 +35,8 @@ export interface ReadyClones {
   readonly total: number;
 }
 
-/** The SQL of one clone of `template`: `strategy` is the ` STRATEGY …` clause, or nothing. */
-export interface CloneSpec {
+/** The run's clones of `template`: `strategy` is the ` STRATEGY …` clause, or nothing. */
+interface CloneSpec {
   readonly template: string;
   readonly owner: string;
   readonly strategy: string;
@@ -47,10 +47,9 @@ export async function makeReadyClone(client: pg.ClientBase, spec: CloneSpec, ind
   const { template, owner, strategy } = spec;
   const building = newCloneName(owner);
   const ready = readyCloneName(owner, index);
-  await client.query(`CREATE DATABASE ${quoteIdentifier(building)} TEMPLATE ${quoteIdentifier(template)}${strategy}`);
   try {
     const pid = parseOwnerTag(owner)?.pid ?? process.pid;
-    await writeDatabaseMarker(client, building, { kind: 'clone', template, host: hostname(), pid });
+    await createClone(client, { name: building, template, strategy, pid });
     await client.query(`ALTER DATABASE ${quoteIdentifier(building)} RENAME TO ${quoteIdentifier(ready)}`);
   } catch (error) {
     await client.query(`DROP DATABASE IF EXISTS ${quoteIdentifier(building)}`).catch(() => {});
@@ -69,17 +68,15 @@ export async function claimReadyClone(
   client: pg.ClientBase,
   { template, owner }: Omit<CloneSpec, 'strategy'>,
 ): Promise<{ readonly name: string; readonly index: number } | undefined> {
-  const prefix = `${READY_PREFIX}${owner}_`;
   const { rows } = await client.query<{ datname: string; comment: string | null }>(
     `SELECT datname, shobj_description(oid, 'pg_database') AS comment FROM pg_database
       WHERE starts_with(datname, $1) ORDER BY datname`,
-    [prefix],
+    [`${READY_PREFIX}${owner}_`],
   );
   for (const { datname, comment } of rows) {
-    const index = Number(datname.slice(prefix.length));
+    const index = readyCloneIndex(datname, owner);
     const marker = parseDatabaseMarker(comment);
-    if (!/^\d{6}$/.test(datname.slice(prefix.length)) || marker?.kind !== 'clone' || marker.template !== template)
-      continue;
+    if (index === undefined || marker?.kind !== 'clone' || marker.template !== template) continue;
     const name = newCloneName(owner);
     try {
       await client.query(`ALTER DATABASE ${quoteIdentifier(datname)} RENAME TO ${quoteIdentifier(name)}`);

@@ -34,7 +34,7 @@ export async function setup(project?: TestProject): Promise<() => Promise<void>>
   let setup = run.setup;
   try {
     const ready = await readyClonesOf(project);
-    if (ready && setup.templateRefused === undefined) setup = { ...setup, ready };
+    if (ready) setup = { ...setup, ready };
     await prepareReadyClones(setup);
   } catch (error) {
     await run.teardown();
