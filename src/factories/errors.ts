@@ -6,7 +6,7 @@
 
 import { redactPasswords } from '../config/database-url.ts';
 import { Prisma } from '../generated/prisma/client.ts';
-import { camelCase } from '../text/case.ts';
+import { camelCase, snakeCase } from '../text/case.ts';
 
 /** A factory was given a field or value it cannot build, or the database refused its rows (rolled back). */
 export class FactoryError extends Error {
@@ -140,11 +140,7 @@ function uniqueFieldsFromName(constraint: string | undefined, table: string): re
   if (!constraint?.startsWith(`${table}_`)) return [];
   if (constraint === `${table}_pkey`) return ['id'];
   const columns = constraint.slice(table.length + 1).replace(/_key$/, '');
-  return (
-    KNOWN_COLUMN_SETS.find(
-      (set) => set.map((field) => field.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`)).join('_') === columns,
-    ) ?? [camelCase(columns)]
-  );
+  return KNOWN_COLUMN_SETS.find((set) => set.map(snakeCase).join('_') === columns) ?? [camelCase(columns)];
 }
 
 const KNOWN_COLUMN_SETS: readonly (readonly string[])[] = [
