@@ -11,6 +11,7 @@ import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { PrismaTestingHelper } from '@chax-at/transactional-prisma-testing';
 import { createPrismaClient } from '../src/client/create-prisma-client.ts';
+import { onDatabase } from '../src/config/database-url.ts';
 import { ClonePool, copyStrategyFor } from '../src/harness/clone-pool.ts';
 import { createTransactionSandbox } from '../src/harness/reset/transaction.ts';
 import { truncateAll } from '../src/harness/reset/truncate.ts';
@@ -40,9 +41,6 @@ import { truncateEveryTable } from './support/truncate-every-table.ts';
 const PROJECT_ROOT = fileURLToPath(new URL('..', import.meta.url));
 const round = (ms: number) => Math.round(ms * 100) / 100;
 
-const urlFor = (adminUrl: string, name: string) =>
-  Object.assign(new URL(adminUrl), { pathname: `/${name}` }).toString();
-
 /**
  * withDatabase per call (hand-out, its client's first query, release)
  * against the bare floor on the same server: `CREATE DATABASE … TEMPLATE`,
@@ -63,7 +61,7 @@ async function withDatabaseBesideTheFloor(setup: RunSetup): Promise<Row[]> {
         await withClient(adminUrl, (client) =>
           client.query(`CREATE DATABASE ${quoteIdentifier(name)} TEMPLATE ${quoteIdentifier(template)}`),
         );
-        await withClient(urlFor(adminUrl, name), (client) => client.query('SELECT count(*) FROM users'));
+        await withClient(onDatabase(adminUrl, name).toString(), (client) => client.query('SELECT count(*) FROM users'));
         await withClient(adminUrl, (client) => client.query(`DROP DATABASE ${quoteIdentifier(name)}`));
       }),
   );
@@ -142,7 +140,7 @@ async function main(): Promise<void> {
               env: {
                 ...process.env,
                 FIXTURES_ENV_FILE: 'none',
-                DATABASE_URL: urlFor(adminUrl, name),
+                DATABASE_URL: onDatabase(adminUrl, name).toString(),
                 FIXTURES_SCHEMA_ENGINE: 'wasm',
               },
             });

@@ -18,11 +18,12 @@ import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { onDatabase } from '../src/config/database-url.ts';
 import { CLONE_PREFIX, READY_PREFIX } from '../src/harness/harness-names.ts';
 import { setUpRun } from '../src/harness/run-setup.ts';
 import { quoteIdentifier } from '../src/sql/quote-identifier.ts';
 import { withClient } from '../src/sql/with-client.ts';
-import { interleaved, type Row, report, rowOf, timed } from './support/measure.ts';
+import { interleaved, percentOverP50, type Row, report, rowOf, timed } from './support/measure.ts';
 import {
   SUITE_FILES,
   SUITE_SIDES,
@@ -38,9 +39,6 @@ const VITEST = fileURLToPath(new URL('../node_modules/vitest/vitest.mjs', import
 const TARGET_OVERHEAD = 0.1;
 const TARGET_WAIT_P95 = 40;
 const run$ = promisify(execFile);
-
-const urlFor = (adminUrl: string, name: string) =>
-  Object.assign(new URL(adminUrl), { pathname: `/${name}` }).toString();
 
 /**
  * The clones on the server while `work` runs: the most at once, and how many
@@ -108,8 +106,6 @@ async function runSide(project: SuiteProject, side: SuiteSide, env: NodeJS.Proce
   return wall;
 }
 
-const ratio = (a: Row, b: Row) => Math.round(((a.p50 - b.p50) / b.p50) * 1000) / 10;
-
 async function main(): Promise<void> {
   const run = await setUpRun();
   const { adminUrl, template, provider } = run.setup;
@@ -130,7 +126,8 @@ async function main(): Promise<void> {
     // The toolkit's sides reach the bench's server as a server of yours, with the copy a throwaway server uses.
     const isolatedEnv = { FIXTURES_PROVIDER: 'external', TEST_DATABASE_URL: adminUrl };
     const isShared = (side: SuiteSide) => side.startsWith('shared');
-    const envOf = (side: SuiteSide) => (isShared(side) ? { BENCH_SHARED_URL: urlFor(adminUrl, shared) } : isolatedEnv);
+    const envOf = (side: SuiteSide) =>
+      isShared(side) ? { BENCH_SHARED_URL: onDatabase(adminUrl, shared).toString() } : isolatedEnv;
     const sample = (side: SuiteSide) => async () => {
       if (isShared(side)) return runSide(project, side, envOf(side), sides[side]);
       let wall = 0;
@@ -168,10 +165,10 @@ async function main(): Promise<void> {
   const waits = rowOf('first-test wait of a file: the db fixture (now)', sides.isolated.waits);
   const handOut = rowOf('  of which the hand-out (after the imports): now', handOuts('isolated'));
   const rows: Row[] = [
-    { ...isolated, note: `goal: ≤ 10% over no isolation: ${ratio(isolated, none)}%` },
-    { ...unready, note: `${ratio(unready, none)}% over no isolation` },
+    { ...isolated, note: `goal: ≤ 10% over no isolation: ${percentOverP50(isolated, none)}%` },
+    { ...unready, note: `${percentOverP50(unready, none)}% over no isolation` },
     none,
-    { ...isolatedReused, note: `${ratio(isolatedReused, noneReused)}% over no isolation with isolate: false` },
+    { ...isolatedReused, note: `${percentOverP50(isolatedReused, noneReused)}% over no isolation with isolate: false` },
     noneReused,
     { ...waits, note: `goal: p95 ≤ ${TARGET_WAIT_P95} ms` },
     rowOf('  of which the imports: now', sides.isolated.imports),
@@ -182,12 +179,12 @@ async function main(): Promise<void> {
     rowOf('  of which the imports: no isolation', sides.shared.imports),
   ];
   const most = (side: SuiteSide, key: 'peak' | 'seen') => Math.max(...clones[side].map((c) => c[key]));
-  const overhead = ratio(isolated, none) / 100;
+  const overhead = percentOverP50(isolated, none) / 100;
   const summary = {
-    'overhead (p50)': `${ratio(isolated, none)}% (goal ≤ ${TARGET_OVERHEAD * 100}%: ${overhead <= TARGET_OVERHEAD ? 'met' : 'not met'}); before: ${ratio(unready, none)}%`,
+    'overhead (p50)': `${percentOverP50(isolated, none)}% (goal ≤ ${TARGET_OVERHEAD * 100}%: ${overhead <= TARGET_OVERHEAD ? 'met' : 'not met'}); before: ${percentOverP50(unready, none)}%`,
     'first-test wait p95': `${waits.p95} ms, of which the hand-out ${handOut.p95} ms (goal ≤ ${TARGET_WAIT_P95} ms)`,
     'clones made a run (most)': `now ${most('isolated', 'seen')}, before ${most('unready', 'seen')}, for ${SUITE_FILES} files`,
-    'with isolate: false': `${ratio(isolatedReused, noneReused)}% over no isolation (${isolatedReused.p50} ms against ${noneReused.p50} ms)`,
+    'with isolate: false': `${percentOverP50(isolatedReused, noneReused)}% over no isolation (${isolatedReused.p50} ms against ${noneReused.p50} ms)`,
     'clones at once (most)': `now ${most('isolated', 'peak')}, before ${most('unready', 'peak')} (goal ≤ workers + ready clones: ${SUITE_WORKERS * 2})`,
   };
   report(

@@ -94,6 +94,11 @@ export function ratioOfP50(a: Row, b: Row): string {
   return `${Number((a.p50 / b.p50).toPrecision(3))}×`;
 }
 
+/** How much `a`'s p50 is over `b`'s, in percent to one decimal: 39.9 for 39.9% more. */
+export function percentOverP50(a: Row, b: Row): number {
+  return Math.round(((a.p50 - b.p50) / b.p50) * 1000) / 10;
+}
+
 /** The row of a measure that could not be taken here (no Docker, say), with the first line of why. */
 export function unavailable(name: string, error: unknown): Row {
   const reason = String((error as Error)?.message ?? error).split('\n')[0];

@@ -144,6 +144,13 @@ export function requireMigrationDatabaseUrl(env: Env, command: string): { variab
   );
 }
 
+/** `url` pointed at the database `name` on the same server, with the same credentials and parameters. */
+export function onDatabase(url: URL | string, name: string): URL {
+  const other = new URL(url);
+  other.pathname = `/${name}`;
+  return other;
+}
+
 /** The name of the database a URL points at, e.g. `ctoprojects`. */
 export function databaseName(url: URL): string {
   return decodeURIComponent(url.pathname.slice(1));

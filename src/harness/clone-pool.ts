@@ -8,6 +8,7 @@
  * pool closes.
  */
 import type pg from 'pg';
+import { onDatabase } from '../config/database-url.ts';
 import { adminPool } from '../sql/admin-pool.ts';
 import { quoteIdentifier } from '../sql/quote-identifier.ts';
 import createDebug from '../text/debug.ts';
@@ -90,9 +91,7 @@ export class ClonePool implements DatabasePool {
   async acquire(): Promise<Clone> {
     if (this.#closed) throw new Error('This clone pool is closed: acquire a database before closing it.');
     const name = (await this.#claimReady()) ?? (await this.#ahead.take());
-    const url = new URL(this.#adminUrl);
-    url.pathname = `/${name}`;
-    return { name, url: url.toString(), isolation: 'database' };
+    return { name, url: onDatabase(this.#adminUrl, name).toString(), isolation: 'database' };
   }
 
   /**

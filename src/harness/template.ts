@@ -16,6 +16,7 @@
 import { createHash, type Hash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import type pg from 'pg';
+import { onDatabase } from '../config/database-url.ts';
 import { quoteIdentifier } from '../sql/quote-identifier.ts';
 import { withClient } from '../sql/with-client.ts';
 import createDebug from '../text/debug.ts';
@@ -138,9 +139,7 @@ async function build(client: pg.Client, adminUrl: URL, name: string, source: Tem
   await client.query(`CREATE DATABASE ${quoteIdentifier(building)}`);
   try {
     await writeDatabaseMarker(client, building, { kind: 'template', complete: false });
-    const url = new URL(adminUrl);
-    url.pathname = `/${building}`;
-    await applyMigrations(url, source, `the template ${name}`);
+    await applyMigrations(onDatabase(adminUrl, building), source, `the template ${name}`);
     await writeDatabaseMarker(client, building, { kind: 'template', complete: true });
     // The comment goes with the database: the template's name only ever holds a complete, marked template.
     await client.query(`ALTER DATABASE ${quoteIdentifier(building)} RENAME TO ${quoteIdentifier(name)}`);

@@ -8,7 +8,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { SqlDriverAdapter } from '@prisma/driver-adapter-utils';
-import { schemaName } from '../config/database-url.ts';
+import { onDatabase, schemaName } from '../config/database-url.ts';
 import { quoteIdentifier } from '../sql/quote-identifier.ts';
 import { withClient } from '../sql/with-client.ts';
 import createDebug from '../text/debug.ts';
@@ -52,8 +52,7 @@ export async function connectToShadowDatabase({ url, shadowUrl }: EngineDatabase
   temporaryShadows.set(name, url);
   await withClient(pgPoolConfig(url), (client) => client.query(`CREATE DATABASE ${quoteIdentifier(name)}`));
   debug('created %s in %d ms', name, Math.round(performance.now() - started));
-  const onMainServer = new URL(url);
-  onMainServer.pathname = `/${name}`;
+  const onMainServer = onDatabase(url, name);
   let shadow: SqlDriverAdapter;
   try {
     shadow = await connectAdapter(onMainServer);

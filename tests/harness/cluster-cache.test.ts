@@ -6,11 +6,13 @@
  * cluster's system identifier (made by initdb) and the times the template's
  * migrations ran.
  */
+
 import { existsSync } from 'node:fs';
 import { chmod, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { onDatabase } from '../../src/config/database-url.ts';
 import { DATA_MODEL, type RunSetup, setUpRun } from '../../src/harness/run-setup.ts';
 import { clusterCacheDir } from '../../src/harness/servers/cluster-cache.ts';
 import type { TemplateSource } from '../../src/harness/template.ts';
@@ -35,8 +37,7 @@ beforeEach(async () => {
 });
 afterAll(() => vi.unstubAllEnvs());
 
-const urlFor = (setup: RunSetup, database: string) =>
-  Object.assign(new URL(setup.adminUrl), { pathname: `/${database}` }).toString();
+const urlFor = (setup: RunSetup, database: string) => onDatabase(setup.adminUrl, database).toString();
 
 interface Origin {
   /** initdb's, kept by every copy. */

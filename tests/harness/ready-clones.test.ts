@@ -16,7 +16,7 @@ import { formatOwnerTag, processStart, thisMachine } from '../../src/harness/own
 import { claimReadyClone } from '../../src/harness/ready-clones.ts';
 import { reapAbandonedDatabases } from '../../src/harness/reaper.ts';
 import { withClient } from '../../src/sql/with-client.ts';
-import { emptyDatabase } from '../support/databases.ts';
+import { emptyDatabase, serverUrlFor } from '../support/databases.ts';
 import { startVitest } from '../support/nested-vitest.ts';
 
 /** A tag of this process's shape that no other run has: each test's run is its own. */
@@ -82,7 +82,7 @@ describe("a run's ready clones", () => {
       expect(parseDatabaseMarker(comment)).toMatchObject({ kind: 'clone', template: inject('templateDatabase') });
     }
     // The migrated tables are there: a claimer gets the template's copy.
-    const url = Object.assign(new URL(server()), { pathname: `/${ready[0]?.name}` }).toString();
+    const url = serverUrlFor(ready[0]?.name ?? '');
     const tables = await withClient(url, (client) =>
       client.query("SELECT count(*)::int AS n FROM pg_tables WHERE schemaname = 'public'"),
     );
