@@ -20,8 +20,17 @@ import { emptyDatabase, serverUrlFor } from '../support/databases.ts';
 import { startVitest } from '../support/nested-vitest.ts';
 
 /** A tag of this process's shape that no other run has: each test's run is its own. */
+/** A tag of this process's shape that is no live process's: a run that has ended, for names and the reaper. */
 const newOwner = () =>
   formatOwnerTag({ machine: thisMachine(), pid: process.pid, start: `t${randomBytes(3).toString('hex')}` });
+
+/**
+ * This worker's own tag, for the ready clones a test makes: a live owner, so
+ * that the reapers of the suite's other files, which share the server, leave
+ * them alone (a made-up tag reads as a process gone, and they dropped one
+ * mid-test). The tests run one after another; afterEach drops what each made.
+ */
+const liveOwner = () => formatOwnerTag({ machine: thisMachine(), pid: process.pid, start: processStart(process.pid) });
 
 const server = () => inject('serverUrl');
 
@@ -72,7 +81,7 @@ describe('ready clone names', () => {
 
 describe("a run's ready clones", () => {
   it('are whole clones, marked as the run owner’s, before anyone claims one', async () => {
-    const owner = newOwner();
+    const owner = liveOwner();
     owners.push(owner);
     await poolOf(owner, { count: 3, total: 10 }).prepareReady();
     const ready = (await databasesOf(owner)).filter(({ name }) => name.startsWith(READY_PREFIX));
@@ -90,7 +99,7 @@ describe("a run's ready clones", () => {
   });
 
   it('go each to exactly one of eight claimers racing for three', async () => {
-    const owner = newOwner();
+    const owner = liveOwner();
     owners.push(owner);
     const template = inject('templateDatabase');
     await poolOf(owner, { count: 3, total: 3 }).prepareReady();
@@ -106,7 +115,7 @@ describe("a run's ready clones", () => {
   });
 
   it('are refilled by the claims up to the run’s files, then made on demand', async () => {
-    const owner = newOwner();
+    const owner = liveOwner();
     owners.push(owner);
     await poolOf(owner, { count: 2, total: 5 }).prepareReady();
     const handedOut: string[] = [];
@@ -126,7 +135,7 @@ describe("a run's ready clones", () => {
   });
 
   it('never hand out a look-alike: a ready name without the marker for this template is left alone', async () => {
-    const owner = newOwner();
+    const owner = liveOwner();
     owners.push(owner);
     const template = inject('templateDatabase');
     const planted = readyCloneName(owner, 0);
@@ -154,7 +163,7 @@ describe("a run's ready clones", () => {
   });
 
   it('outlive the worker that made them, and go with the run', async () => {
-    const owner = formatOwnerTag({ machine: thisMachine(), pid: process.pid, start: processStart(process.pid) });
+    const owner = liveOwner();
     const pool = poolOf(owner, { count: 1, total: 3 });
     await pool.prepareReady();
     // The refill's maker is this process; the run is this process too, and alive: another run's reaper keeps it.
