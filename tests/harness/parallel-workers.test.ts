@@ -4,8 +4,11 @@
  * file waits on Prisma's migration lock, which every schema used to take
  * (8 of 200 tests timed out on it), and the server holds at most two per
  * worker at any moment (it held 54 clones and 54 schemas for 8 workers when
- * each worker prepared two ahead that nobody used). A real nested Vitest run
- * on a database of its own, sampled every 20 ms while it runs.
+ * each worker prepared two ahead that nobody used). Besides those, the run
+ * keeps at most one ready clone per worker (ready-clones.ts): it cannot know
+ * which files ask for a database, so a run of schema files still has them.
+ * A real nested Vitest run on a database of its own, sampled every 20 ms
+ * while it runs.
  */
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -71,7 +74,9 @@ describe(`${WORKERS} workers, ${FILES} files, schema and database isolation, tra
       const pid = run.child.pid as number;
       const owner = formatOwnerTag({ machine: thisMachine(), pid, start: processStart(pid) });
       const ownedBy = `'fixtures\\_%\\_${owner.replaceAll('_', '\\_')}\\_%'`;
+      const readyOf = `'fixtures\\_ready\\_${owner.replaceAll('_', '\\_')}\\_%'`;
       let peak = 0;
+      let peakReady = 0;
       const lockTakers = new Set<number>();
       let finished = false;
       void run.result.finally(() => {
@@ -80,11 +85,14 @@ describe(`${WORKERS} workers, ${FILES} files, schema and database isolation, tra
       await withClient(database.url, async (client) => {
         while (!finished) {
           // Every test schema in this database is the nested run's; clones are told apart by its tag.
-          const { rows } = await client.query<{ n: number }>(
+          const { rows } = await client.query<{ n: number; ready: number }>(
             `SELECT (SELECT count(*) FROM pg_namespace WHERE nspname LIKE 'fixtures\\_schema\\_%')::int
-                  + (SELECT count(*) FROM pg_database WHERE datname LIKE ${ownedBy})::int AS n`,
+                  + (SELECT count(*) FROM pg_database WHERE datname LIKE ${ownedBy}
+                       AND datname NOT LIKE 'fixtures\\_ready\\_%')::int AS n,
+                    (SELECT count(*) FROM pg_database WHERE datname LIKE ${readyOf})::int AS ready`,
           );
           peak = Math.max(peak, rows[0]?.n ?? 0);
+          peakReady = Math.max(peakReady, rows[0]?.ready ?? 0);
           const locks = await client.query<{ pid: number }>(
             `SELECT pid FROM pg_locks WHERE locktype = 'advisory' AND objid = ${MIGRATION_LOCK}
                AND database = (SELECT oid FROM pg_database WHERE datname = current_database())`,
@@ -105,14 +113,17 @@ describe(`${WORKERS} workers, ${FILES} files, schema and database isolation, tra
       expect(result.output).toMatch(new RegExp(`Test Files\\s+${FILES} passed`));
       expect(result.output).not.toMatch(/advisory lock/);
       expect(peak).toBeGreaterThan(0);
-      expect(peak, `at most ${2 * WORKERS} at once`).toBeLessThanOrEqual(2 * WORKERS);
+      expect(peak, `at most ${2 * WORKERS} held by workers at once`).toBeLessThanOrEqual(2 * WORKERS);
+      expect(peakReady, `at most ${WORKERS} ready clones at once`).toBeLessThanOrEqual(WORKERS);
       // The template schema's build, once; then no schema takes it.
       expect(
         lockTakers.size,
         `backends that took or waited for the lock: ${[...lockTakers].join(', ')}`,
       ).toBeLessThanOrEqual(1);
       expect(left.rows, 'schemas and clones of the run, once it has ended').toEqual([]);
-      process.stderr.write(`parallel-workers: ${WORKERS} workers, ${FILES} files, peak ${peak} schemas and clones\n`);
+      process.stderr.write(
+        `parallel-workers: ${WORKERS} workers, ${FILES} files, peak ${peak} schemas and clones, ${peakReady} ready clones\n`,
+      );
     } finally {
       await rm(dir, { recursive: true, force: true });
       await database.drop();
