@@ -20,10 +20,11 @@
  */
 import { createFactories, createPrismaClient, withDatabase } from '@ctoprojects/fixtures';
 import * as scenarios from '../examples/study-progress/scenarios.ts';
-import { ClonePool } from '../src/harness/clone-pool.ts';
-import { createDatabaseContext } from '../src/harness/database-context.ts';
-import { runPool } from '../src/harness/run-pools.ts';
-import { RUN_SETUP_VARIABLE, setUpRun } from '../src/harness/run-setup.ts';
+import { startRun } from '../src/harness/run/start-run.ts';
+import { publishRunSetup } from '../src/harness/shared/run-channel.ts';
+import { ClonePool } from '../src/harness/worker/clone-pool.ts';
+import { createDatabaseContext } from '../src/harness/worker/database-context.ts';
+import { runPool } from '../src/harness/worker/pools.ts';
 import { FileDatabase, type ResetMode } from '../src/vitest/file-database.ts';
 import { type Row, report, timed } from './support/measure.ts';
 
@@ -168,9 +169,9 @@ function row(measure: string, times: number[]): Row {
 async function main(): Promise<void> {
   checkSuiteCoversEveryScenario();
   const tests = SUITE.reduce((sum, { tests }) => sum + tests.length, 0);
-  const run = await setUpRun();
+  const run = await startRun();
   // The pools of the db fixture and withDatabase use this run instead of starting their own.
-  process.env[RUN_SETUP_VARIABLE] = JSON.stringify(run.setup);
+  publishRunSetup(run.setup);
   process.stderr.write(`Server: ${run.setup.provider}; ${SUITE.length} files, ${tests} tests; ${SAMPLES} samples.\n`);
   const pool = await runPool('database');
   const shared = await pool.acquire();
@@ -219,7 +220,7 @@ async function main(): Promise<void> {
   } finally {
     await pool.release(shared.name).catch(() => {});
     await pool.close();
-    await run.teardown();
+    await run.stop();
   }
 
   const rows = [

@@ -13,7 +13,7 @@ import { from as copyFrom } from 'pg-copy-streams';
 import { createFactories } from '../src/factories/factories.ts';
 import type { ContentChunkRow } from '../src/factories/models/content-chunk.ts';
 import type { PrismaClient } from '../src/generated/prisma/client.ts';
-import { withDatabase } from '../src/harness/with-database.ts';
+import { withDatabase } from '../src/harness/worker/with-database.ts';
 import { seedBaseline } from '../src/seed/baseline.ts';
 import { withClient } from '../src/sql/with-client.ts';
 import { interleaved, measure, type Row, ratioOfP50, report, rowOf, SAMPLES, timed } from './support/measure.ts';

@@ -12,14 +12,15 @@ import { fileURLToPath } from 'node:url';
 import { PrismaTestingHelper } from '@chax-at/transactional-prisma-testing';
 import { createPrismaClient } from '../src/client/create-prisma-client.ts';
 import { onDatabase } from '../src/config/database-url.ts';
-import { ClonePool, copyStrategyFor } from '../src/harness/clone-pool.ts';
-import { createTransactionSandbox } from '../src/harness/reset/transaction.ts';
-import { truncateAll } from '../src/harness/reset/truncate.ts';
-import { closeRunPools } from '../src/harness/run-pools.ts';
-import { RUN_SETUP_VARIABLE, type RunSetup, setUpRun } from '../src/harness/run-setup.ts';
-import { SchemaPool } from '../src/harness/schema-pool.ts';
-import { PROVIDERS, type ProviderName } from '../src/harness/servers/provider.ts';
-import { withDatabase } from '../src/harness/with-database.ts';
+import { PROVIDERS, type ProviderName } from '../src/harness/run/servers/provider.ts';
+import { startRun } from '../src/harness/run/start-run.ts';
+import { publishRunSetup, RUN_SETUP_VARIABLE, type RunSetup } from '../src/harness/shared/run-channel.ts';
+import { ClonePool, copyStrategyFor } from '../src/harness/worker/clone-pool.ts';
+import { closeRunPools } from '../src/harness/worker/pools.ts';
+import { createTransactionSandbox } from '../src/harness/worker/reset/transaction.ts';
+import { truncateAll } from '../src/harness/worker/reset/truncate.ts';
+import { SchemaPool } from '../src/harness/worker/schema-pool.ts';
+import { withDatabase } from '../src/harness/worker/with-database.ts';
 import { quoteIdentifier } from '../src/sql/quote-identifier.ts';
 import { withClient } from '../src/sql/with-client.ts';
 import { commandExitDelay, exitDelay } from './support/exit-delay.ts';
@@ -48,7 +49,7 @@ const round = (ms: number) => Math.round(ms * 100) / 100;
  * see the same machine.
  */
 async function withDatabaseBesideTheFloor(setup: RunSetup): Promise<Row[]> {
-  process.env[RUN_SETUP_VARIABLE] = JSON.stringify(setup); // withDatabase's pool is on this run's server
+  publishRunSetup(setup); // withDatabase's pool is on this run's server
   const { adminUrl, template } = setup;
   // The first call starts the pool; a suite pays it once.
   await withDatabase(({ prisma }) => prisma.user.count());
@@ -124,7 +125,7 @@ async function transactionResetBesideThePeer(url: string): Promise<Row[]> {
 
 async function main(): Promise<void> {
   const rows: Row[] = [];
-  const run = await setUpRun();
+  const run = await startRun();
   const { adminUrl, template, provider, source } = run.setup;
   process.stderr.write(`Server: ${provider}; ${SAMPLES} samples a row.\n`);
   try {
@@ -279,7 +280,7 @@ async function main(): Promise<void> {
     await pooled.release(clone.name);
     await pooled.close();
   } finally {
-    await run.teardown();
+    await run.stop();
   }
 
   // Testcontainers' snapshot, on a container of its own: ours beside it on the same server.
@@ -294,7 +295,7 @@ async function main(): Promise<void> {
           `cold start to first database: ${candidate}`,
           async () =>
             timed(async () => {
-              const cold = await setUpRun({ ...process.env, FIXTURES_PROVIDER: candidate });
+              const cold = await startRun({ ...process.env, FIXTURES_PROVIDER: candidate });
               const pool = new ClonePool({
                 adminUrl: new URL(cold.setup.adminUrl),
                 template: cold.setup.template,
@@ -303,7 +304,7 @@ async function main(): Promise<void> {
               const first = await pool.acquire();
               await pool.release(first.name);
               await pool.close();
-              await cold.teardown();
+              await cold.stop();
             }),
           `server start, template (built or found), first clone, stop${candidate === 'embedded' || candidate === 'system' ? '; goal: ≤ 0.5 s p50' : ''}`,
           coldSamples,

@@ -19,8 +19,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { onDatabase } from '../src/config/database-url.ts';
-import { CLONE_PREFIX, READY_PREFIX } from '../src/harness/harness-names.ts';
-import { setUpRun } from '../src/harness/run-setup.ts';
+import { startRun } from '../src/harness/run/start-run.ts';
+import { CLONE_PREFIX, READY_PREFIX } from '../src/harness/shared/names.ts';
 import { quoteIdentifier } from '../src/sql/quote-identifier.ts';
 import { withClient } from '../src/sql/with-client.ts';
 import { interleaved, percentOverP50, type Row, report, rowOf, timed } from './support/measure.ts';
@@ -107,7 +107,7 @@ async function runSide(project: SuiteProject, side: SuiteSide, env: NodeJS.Proce
 }
 
 async function main(): Promise<void> {
-  const run = await setUpRun();
+  const run = await startRun();
   const { adminUrl, template, provider } = run.setup;
   const project = writeSuiteProject();
   const shared = `bench_suite_shared_${process.pid}`;
@@ -144,7 +144,7 @@ async function main(): Promise<void> {
   } finally {
     project.remove();
     await withClient(adminUrl, (client) => client.query(`DROP DATABASE IF EXISTS ${quoteIdentifier(shared)}`));
-    await run.teardown();
+    await run.stop();
   }
 
   const shape = `${SUITE_TESTS} tests, ${SUITE_FILES} files, maxWorkers ${SUITE_WORKERS}`;

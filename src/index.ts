@@ -8,17 +8,17 @@ import './require-node.ts';
 export * from './client/index.ts';
 export { OptionError } from './config/option-error.ts';
 export * from './factories/index.ts';
-export { MigrationError } from './harness/apply-migrations.ts';
-export { LeftoverConnectionsError } from './harness/leftover-connections.ts';
-export { LocalPostgresError } from './harness/servers/local-postgres.ts';
-export { TestcontainersServerError } from './harness/servers/testcontainers-error.ts';
-export { TemplateBuildError } from './harness/template.ts';
+export { LocalPostgresError } from './harness/run/servers/local-postgres.ts';
+export { TestcontainersServerError } from './harness/run/servers/testcontainers-error.ts';
+export { MigrationError } from './harness/shared/apply-migrations.ts';
+export { TemplateBuildError } from './harness/shared/template-identity.ts';
+export { LeftoverConnectionsError } from './harness/worker/leftover-connections.ts';
 export {
   type DatabaseContext,
   type Isolation,
   type WithDatabaseOptions,
   withDatabase,
-} from './harness/with-database.ts';
+} from './harness/worker/with-database.ts';
 export {
   BASELINE_EMAILS,
   BASELINE_IDS,

@@ -8,15 +8,15 @@
  * snapshot of it (a template database copied from it), and restore it before
  * each test: `DROP DATABASE … WITH (FORCE)`, then `CREATE DATABASE … TEMPLATE`,
  * each one a `psql` the library runs by `docker exec`. Ours get their
- * template on that same server from setUpRun, the container taken as an
+ * template on that same server from startRun, the container taken as an
  * external server.
  */
 import { spawnSync } from 'node:child_process';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
-import { ClonePool, copyStrategyFor } from '../../src/harness/clone-pool.ts';
-import { setUpRun } from '../../src/harness/run-setup.ts';
-import { noDurabilityArgs } from '../../src/harness/servers/no-durability.ts';
+import { noDurabilityArgs } from '../../src/harness/run/servers/no-durability.ts';
+import { startRun } from '../../src/harness/run/start-run.ts';
+import { ClonePool, copyStrategyFor } from '../../src/harness/worker/clone-pool.ts';
 import { handOutTime, interleaved, type Row, ratioOfP50, rowOf, timed, unavailable } from './measure.ts';
 
 const PROJECT_ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -65,7 +65,7 @@ async function measureOnContainer(samples: number): Promise<Row[]> {
     // Ours: the run's template on the same server, the clones copied as on a throwaway server.
     const adminUrl = new URL(container.getConnectionUri());
     adminUrl.pathname = '/postgres';
-    const run = await setUpRun({ ...process.env, FIXTURES_PROVIDER: 'external', TEST_DATABASE_URL: adminUrl.href });
+    const run = await startRun({ ...process.env, FIXTURES_PROVIDER: 'external', TEST_DATABASE_URL: adminUrl.href });
     const { template } = run.setup;
     const copyStrategy = copyStrategyFor('testcontainers');
     const unpooled = new ClonePool({ adminUrl, template, size: 0, copyStrategy });
@@ -94,7 +94,7 @@ async function measureOnContainer(samples: number): Promise<Row[]> {
       ];
     } finally {
       await Promise.all([unpooled.close(), pooled.close()]);
-      await run.teardown();
+      await run.stop();
     }
   } finally {
     await container.stop({ timeout: 0, remove: true, removeVolumes: true });

@@ -1,7 +1,7 @@
 /**
  * The truncate reset as it was: one `TRUNCATE` of every table whatever they
  * hold. The bench's point of comparison for the reset the harness does now
- * (src/harness/reset/truncate.ts), which deletes while the tables hold few rows.
+ * (src/harness/worker/reset/truncate.ts), which deletes while the tables hold few rows.
  */
 import type { PrismaClient } from '../../src/generated/prisma/client.ts';
 

@@ -11,7 +11,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { parseEnv } from 'node:util';
 import { envFilePath, loadEnvFile } from '../config/env-file.ts';
-import { startLocalPostgres } from '../harness/servers/local-postgres.ts';
+import { startLocalPostgres } from '../harness/run/servers/local-postgres.ts';
 import { runSeedBaseline } from '../seed/main.ts';
 import { quoteIdentifier } from '../sql/quote-identifier.ts';
 import { withClient } from '../sql/with-client.ts';

@@ -7,7 +7,7 @@
 import { accessSync, constants } from 'node:fs';
 import { createServer } from 'node:net';
 import { delimiter, join } from 'node:path';
-import { freePort } from '../harness/servers/free-port.ts';
+import { freePort } from '../harness/run/servers/free-port.ts';
 
 /** Where Studio listens when no --port is given, if that port is free (Prisma 7's choice). */
 const STUDIO_DEFAULT_PORT = 51212;

@@ -13,11 +13,11 @@ import {
   ISOLATIONS,
   type IsolatedDatabase,
   type Isolation,
-} from '../harness/isolation.ts';
-import { keepFailed, keepFailedEnabled } from '../harness/keep-failed.ts';
-import { createTransactionSandbox } from '../harness/reset/transaction.ts';
-import { truncateAll } from '../harness/reset/truncate.ts';
-import { runPool } from '../harness/run-pools.ts';
+} from '../harness/worker/isolation.ts';
+import { keepFailed, keepFailedEnabled } from '../harness/worker/keep-failed.ts';
+import { runPool } from '../harness/worker/pools.ts';
+import { createTransactionSandbox } from '../harness/worker/reset/transaction.ts';
+import { truncateAll } from '../harness/worker/reset/truncate.ts';
 
 /**
  * How a test file's database is reset between its tests:

@@ -9,9 +9,10 @@
 import '../require-node.ts';
 import type { TestProject } from 'vitest/node';
 import { collectRunProfile } from '../factories/profile.ts';
-import type { ReadyClones } from '../harness/ready-clones.ts';
-import { prepareReadyClones } from '../harness/run-pools.ts';
-import { RUN_SETUP_VARIABLE, setUpRun } from '../harness/run-setup.ts';
+import { startRun } from '../harness/run/start-run.ts';
+import type { ReadyClones } from '../harness/shared/ready-clones.ts';
+import { publishRunSetup } from '../harness/shared/run-channel.ts';
+import { prepareReadyClones } from '../harness/worker/pools.ts';
 
 /**
  * The run's ready clones: one per worker at once, and no more in all than
@@ -30,22 +31,22 @@ async function readyClonesOf(project: TestProject | undefined): Promise<ReadyClo
  * started. Vitest calls both.
  */
 export async function setup(project?: TestProject): Promise<() => Promise<void>> {
-  const run = await setUpRun();
+  const run = await startRun();
   let setup = run.setup;
   try {
     const ready = await readyClonesOf(project);
     if (ready) setup = { ...setup, ready };
     await prepareReadyClones(setup);
   } catch (error) {
-    await run.teardown();
+    await run.stop();
     throw error;
   }
   // The one way workers learn the run: FIXTURES_HARNESS, which Vitest's workers inherit and runPool() reads.
-  process.env[RUN_SETUP_VARIABLE] = JSON.stringify(setup);
+  publishRunSetup(setup);
   // FIXTURES_PROFILE=1: the workers' factory profiles, merged into one table at the end of the run.
   const profile = collectRunProfile();
   return async () => {
     profile?.finish();
-    await run.teardown();
+    await run.stop();
   };
 }

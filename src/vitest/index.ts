@@ -5,20 +5,20 @@
 import '../require-node.ts';
 import { test as baseTest, type TestAPI } from 'vitest';
 import { flushProfile } from '../factories/profile.ts';
-import type { DatabaseContext } from '../harness/database-context.ts';
-import type { Isolation } from '../harness/isolation.ts';
-import { closeRunPools } from '../harness/run-pools.ts';
+import type { DatabaseContext } from '../harness/worker/database-context.ts';
+import type { Isolation } from '../harness/worker/isolation.ts';
+import { closeRunPools } from '../harness/worker/pools.ts';
 import { FileDatabase, type ResetMode } from './file-database.ts';
 
 export { ConfigurationError, DatabaseUrlError } from '../config/database-url.ts';
 export { OptionError } from '../config/option-error.ts';
 export { FactoryError } from '../factories/errors.ts';
-export { MigrationError } from '../harness/apply-migrations.ts';
-export { LeftoverConnectionsError } from '../harness/leftover-connections.ts';
-export { SandboxConnectionLostError, TransactionSandboxError } from '../harness/reset/transaction.ts';
-export { LocalPostgresError } from '../harness/servers/local-postgres.ts';
-export { TestcontainersServerError } from '../harness/servers/testcontainers-error.ts';
-export { TemplateBuildError } from '../harness/template.ts';
+export { LocalPostgresError } from '../harness/run/servers/local-postgres.ts';
+export { TestcontainersServerError } from '../harness/run/servers/testcontainers-error.ts';
+export { MigrationError } from '../harness/shared/apply-migrations.ts';
+export { TemplateBuildError } from '../harness/shared/template-identity.ts';
+export { LeftoverConnectionsError } from '../harness/worker/leftover-connections.ts';
+export { SandboxConnectionLostError, TransactionSandboxError } from '../harness/worker/reset/transaction.ts';
 export { DatabaseConnectionError } from '../sql/connection-error.ts';
 export type { DatabaseContext, Isolation, ResetMode };
 

@@ -5,4 +5,4 @@
  * factories load while the database is handed out.
  */
 export { enterDataScope } from '../factories/data-scope.ts';
-export { createDatabaseContext } from '../harness/database-context.ts';
+export { createDatabaseContext } from '../harness/worker/database-context.ts';

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseEnv } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort } from '../../src/harness/servers/free-port.ts';
+import { freePort } from '../../src/harness/run/servers/free-port.ts';
 import { PROJECT_ROOT, runNode } from '../support/run-cli.ts';
 
 const MAIN = join(PROJECT_ROOT, 'src', 'cli', 'main.ts');

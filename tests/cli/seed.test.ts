@@ -3,7 +3,7 @@
  * promised, idempotent by upsert, refusing a database it must not touch.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort } from '../../src/harness/servers/free-port.ts';
+import { freePort } from '../../src/harness/run/servers/free-port.ts';
 import { DATA_TABLES, emptyDatabase, migratedDatabase, query, type TestDatabase } from '../support/databases.ts';
 import { runNpm, runPrisma } from '../support/run-cli.ts';
 

@@ -8,7 +8,7 @@ import { get } from 'node:http';
 import { connect } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort } from '../../src/harness/servers/free-port.ts';
+import { freePort } from '../../src/harness/run/servers/free-port.ts';
 import { migratedDatabase, type TestDatabase } from '../support/databases.ts';
 import { descendants, isGone, type TreeProcess } from '../support/process-tree.ts';
 import { PROJECT_ROOT } from '../support/run-cli.ts';

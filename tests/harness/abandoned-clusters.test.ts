@@ -13,13 +13,13 @@ import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { describe, expect, it, vi } from 'vitest';
-import { processIsAlive } from '../../src/harness/abandoned.ts';
 import {
   PASSWORD_DIR_PREFIX,
   reapAbandonedClusters,
   reapAbandonedPasswordDirs,
-} from '../../src/harness/servers/abandoned-clusters.ts';
-import { startLocalPostgres } from '../../src/harness/servers/local-postgres.ts';
+} from '../../src/harness/run/servers/abandoned-clusters.ts';
+import { startLocalPostgres } from '../../src/harness/run/servers/local-postgres.ts';
+import { processIsAlive } from '../../src/harness/shared/abandoned.ts';
 import { deadPid } from '../support/dead-pid.ts';
 import { startNode } from '../support/run-cli.ts';
 

@@ -5,7 +5,7 @@
  * clone is the template's whole copy.
  */
 import { describe, expect, inject, it } from 'vitest';
-import { ClonePool, copyStrategyFor } from '../../src/harness/clone-pool.ts';
+import { ClonePool, copyStrategyFor } from '../../src/harness/worker/clone-pool.ts';
 import { withClient } from '../../src/sql/with-client.ts';
 
 /** Checkpoints the server has been asked for so far (PostgreSQL 17 moved the count to pg_stat_checkpointer). */

@@ -16,11 +16,12 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import pg from 'pg';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { processIsAlive } from '../../src/harness/abandoned.ts';
-import { DATA_MODEL } from '../../src/harness/run-setup.ts';
-import { clusterCacheDir, MAX_ENTRIES } from '../../src/harness/servers/cluster-cache.ts';
-import { startLocalPostgres } from '../../src/harness/servers/local-postgres.ts';
-import { ensureTemplate, templateSourceHash } from '../../src/harness/template.ts';
+import { clusterCacheDir, MAX_ENTRIES } from '../../src/harness/run/servers/cluster-cache.ts';
+import { startLocalPostgres } from '../../src/harness/run/servers/local-postgres.ts';
+import { DATA_MODEL } from '../../src/harness/run/start-run.ts';
+import { ensureTemplate } from '../../src/harness/run/template.ts';
+import { processIsAlive } from '../../src/harness/shared/abandoned.ts';
+import { templateSourceHash } from '../../src/harness/shared/template-identity.ts';
 import { query } from '../support/databases.ts';
 import { ownDataModel } from '../support/own-data-model.ts';
 import { PROJECT_ROOT, type StartedChild, startNode } from '../support/run-cli.ts';
@@ -48,17 +49,17 @@ let runScript: string;
 beforeAll(async () => {
   scripts = await mkdtemp(join(tmpdir(), 'fixtures-cache-attack-scripts-'));
   runScript = join(scripts, 'run.mts');
-  // setUpRun() and teardown, as a test runner's global setup does them, in a process of its own.
+  // startRun() and teardown, as a test runner's global setup does them, in a process of its own.
   // With ATTACK_HOLD=1 it keeps the run up until SIGUSR2; with ATTACK_MODEL a data model of its own.
   await writeFile(
     runScript,
     `import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { DATA_MODEL, setUpRun } from ${JSON.stringify(join(PROJECT_ROOT, 'src/harness/run-setup.ts'))};
+import { DATA_MODEL, startRun } from ${JSON.stringify(join(PROJECT_ROOT, 'src/harness/run/start-run.ts'))};
 import { withClient } from ${JSON.stringify(join(PROJECT_ROOT, 'src/sql/with-client.ts'))};
 
 const source = process.env.ATTACK_MODEL ? JSON.parse(process.env.ATTACK_MODEL) : DATA_MODEL;
-const run = await setUpRun(process.env, source);
+const run = await startRun(process.env, source);
 const { adminUrl, template } = run.setup;
 const cluster = await withClient(adminUrl, async (client) => ({
   dataDir: (await client.query('SHOW data_directory')).rows[0].data_directory,
@@ -75,7 +76,7 @@ if (process.env.ATTACK_HOLD === '1') {
   await new Promise((resolve) => process.once('SIGUSR2', resolve));
   clearInterval(alive);
 }
-await run.teardown();
+await run.stop();
 `,
   );
 });

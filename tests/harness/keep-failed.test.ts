@@ -7,12 +7,13 @@ import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { withDatabase } from '@ctoprojects/fixtures';
 import { afterAll, describe, expect, inject, it, vi } from 'vitest';
-import { ClonePool } from '../../src/harness/clone-pool.ts';
-import { keptNotice } from '../../src/harness/keep-failed.ts';
-import { isDebris, reapAbandonedDatabases } from '../../src/harness/reaper.ts';
-import { closeRunPools } from '../../src/harness/run-pools.ts';
-import { runSetupFromEnv, setUpRun } from '../../src/harness/run-setup.ts';
-import { findServerBinaries } from '../../src/harness/servers/local-postgres.ts';
+import { isDebris, reapAbandonedDatabases } from '../../src/harness/run/reaper.ts';
+import { findServerBinaries } from '../../src/harness/run/servers/local-postgres.ts';
+import { startRun } from '../../src/harness/run/start-run.ts';
+import { runSetupFromEnv } from '../../src/harness/shared/run-channel.ts';
+import { ClonePool } from '../../src/harness/worker/clone-pool.ts';
+import { keptNotice } from '../../src/harness/worker/keep-failed.ts';
+import { closeRunPools } from '../../src/harness/worker/pools.ts';
 import { query, serverUrlFor } from '../support/databases.ts';
 import { runFixtureFiles } from '../support/nested-vitest.ts';
 
@@ -212,13 +213,13 @@ it('keptNotice names a schema and its DROP', () => {
 
 describe('a throwaway server with kept databases', () => {
   it('stays up at the end of its run, saying so, until nothing kept is left on it', async () => {
-    const run = await setUpRun({ ...process.env, FIXTURES_PROVIDER: 'embedded' });
+    const run = await startRun({ ...process.env, FIXTURES_PROVIDER: 'embedded' });
     const pool = new ClonePool({ adminUrl: new URL(run.setup.adminUrl), template: run.setup.template, size: 0 });
     const database = await pool.acquire();
     await pool.keep(database.name);
     await pool.close();
 
-    const stderr = await withKeepFailed(() => run.teardown());
+    const stderr = await withKeepFailed(() => run.stop());
 
     expect(stderr).toMatch(
       /^fixtures: the embedded PostgreSQL server stays up at postgresql:\/\/postgres:\*\*\*@127\.0\.0\.1:\d+\/postgres for the databases kept after failed tests \(FIXTURES_KEEP_FAILED=1\); the next run removes it\.\n$/,
@@ -226,7 +227,7 @@ describe('a throwaway server with kept databases', () => {
     expect(await query(database.url, 'SELECT count(*)::int AS n FROM users')).toEqual([{ n: 0 }]);
 
     await query(run.setup.adminUrl, `DROP DATABASE "${database.name}" WITH (FORCE)`);
-    await run.teardown();
+    await run.stop();
     await expect(query(run.setup.adminUrl, 'SELECT 1')).rejects.toThrow(/ECONNREFUSED/);
   });
 });

@@ -8,13 +8,14 @@
 import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { writeDatabaseMarker, writeSchemaMarker } from '../../src/harness/database-marker.ts';
-import { currentOwnerTag, formatOwnerTag, thisMachine } from '../../src/harness/owner-tag.ts';
-import { reapAbandonedDatabases } from '../../src/harness/reaper.ts';
-import { DATA_MODEL, setUpRun } from '../../src/harness/run-setup.ts';
-import { SchemaPool } from '../../src/harness/schema-pool.ts';
-import { startLocalPostgres } from '../../src/harness/servers/local-postgres.ts';
-import { ensureTemplate, TemplateBuildError, templateName } from '../../src/harness/template.ts';
+import { reapAbandonedDatabases } from '../../src/harness/run/reaper.ts';
+import { startLocalPostgres } from '../../src/harness/run/servers/local-postgres.ts';
+import { DATA_MODEL, startRun } from '../../src/harness/run/start-run.ts';
+import { ensureTemplate } from '../../src/harness/run/template.ts';
+import { writeDatabaseMarker, writeSchemaMarker } from '../../src/harness/shared/database-marker.ts';
+import { currentOwnerTag, formatOwnerTag, thisMachine } from '../../src/harness/shared/owner-tag.ts';
+import { TemplateBuildError, templateName } from '../../src/harness/shared/template-identity.ts';
+import { SchemaPool } from '../../src/harness/worker/schema-pool.ts';
 import { quoteIdentifier } from '../../src/sql/quote-identifier.ts';
 import { withClient } from '../../src/sql/with-client.ts';
 import { query, serverUrlFor } from '../support/databases.ts';
@@ -80,7 +81,7 @@ describe("a database or schema named like the run's template, without the harnes
   it('is refused as the template database, named in the error with what to do, and keeps its 100 rows', async () => {
     await plantDatabase(name);
 
-    const run = setUpRun(
+    const run = startRun(
       { ...process.env, FIXTURES_PROVIDER: 'external', TEST_DATABASE_URL: inject('serverUrl') },
       model.source,
     );

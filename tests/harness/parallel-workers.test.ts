@@ -15,7 +15,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { formatOwnerTag, processStart, thisMachine } from '../../src/harness/owner-tag.ts';
+import { formatOwnerTag, processStart, thisMachine } from '../../src/harness/shared/owner-tag.ts';
 import { withClient } from '../../src/sql/with-client.ts';
 import { emptyDatabase } from '../support/databases.ts';
 import { startVitest } from '../support/nested-vitest.ts';

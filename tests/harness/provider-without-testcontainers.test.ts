@@ -13,7 +13,7 @@ import { type ScratchProject, scratchProject } from '../support/scratch-project.
 
 /** Starts the run's server as the harness does, says which provider served, and stops it. */
 const PROBE = `
-import { startServer } from './src/harness/servers/provider.ts';
+import { startServer } from './src/harness/run/servers/provider.ts';
 try {
   const server = await startServer();
   process.stdout.write(\`provider: \${server.provider}\\n\`);

@@ -4,8 +4,8 @@
 
 import { ConfigurationError } from '@ctoprojects/fixtures';
 import { describe, expect, it } from 'vitest';
-import { chooseProvider } from '../../src/harness/servers/provider.ts';
-import { dockerIsAvailable } from '../../src/harness/servers/testcontainers.ts';
+import { chooseProvider } from '../../src/harness/run/servers/provider.ts';
+import { dockerIsAvailable } from '../../src/harness/run/servers/testcontainers.ts';
 
 describe('the provider of a run', () => {
   it('is external when TEST_DATABASE_URL is set', async () => {

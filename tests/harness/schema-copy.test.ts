@@ -6,10 +6,10 @@
  */
 import { randomBytes } from 'node:crypto';
 import { describe, expect, inject, it } from 'vitest';
-import { applyMigrations } from '../../src/harness/apply-migrations.ts';
-import { DATA_MODEL } from '../../src/harness/run-setup.ts';
-import { SchemaPool } from '../../src/harness/schema-pool.ts';
-import { schemaUrl } from '../../src/harness/schema-url.ts';
+import { DATA_MODEL } from '../../src/harness/run/start-run.ts';
+import { applyMigrations } from '../../src/harness/shared/apply-migrations.ts';
+import { SchemaPool } from '../../src/harness/worker/schema-pool.ts';
+import { schemaUrl } from '../../src/harness/worker/schema-url.ts';
 import { quoteIdentifier } from '../../src/sql/quote-identifier.ts';
 import { withClient } from '../../src/sql/with-client.ts';
 import { query } from '../support/databases.ts';

@@ -10,11 +10,11 @@ import { join } from 'node:path';
 import { withDatabase } from '@ctoprojects/fixtures';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { writeSchemaMarker } from '../../src/harness/database-marker.ts';
-import { reapAbandonedDatabases } from '../../src/harness/reaper.ts';
-import { createPool } from '../../src/harness/run-pools.ts';
-import { setUpRun } from '../../src/harness/run-setup.ts';
-import { SchemaPool } from '../../src/harness/schema-pool.ts';
+import { reapAbandonedDatabases } from '../../src/harness/run/reaper.ts';
+import { startRun } from '../../src/harness/run/start-run.ts';
+import { writeSchemaMarker } from '../../src/harness/shared/database-marker.ts';
+import { createPool } from '../../src/harness/worker/pools.ts';
+import { SchemaPool } from '../../src/harness/worker/schema-pool.ts';
 import { withClient } from '../../src/sql/with-client.ts';
 import { query } from '../support/databases.ts';
 
@@ -164,7 +164,7 @@ describe('a role that may create schemas but not databases', () => {
   });
 
   it('gets no template, says why, and still gets migrated schemas', async () => {
-    const run = await setUpRun(
+    const run = await startRun(
       { ...process.env, FIXTURES_PROVIDER: 'external', TEST_DATABASE_URL: roleUrl.toString() },
       source,
     );
@@ -178,19 +178,19 @@ describe('a role that may create schemas but not databases', () => {
     );
     await pool.release(schema.name);
     await pool.close();
-    await run.teardown();
+    await run.stop();
 
     expect(tables[0]?.n).toBe(10);
     expect(await schemaExists(schema.name)).toBe(false);
   });
 
   it('refuses `database` isolation there, saying what to use instead', async () => {
-    const run = await setUpRun(
+    const run = await startRun(
       { ...process.env, FIXTURES_PROVIDER: 'external', TEST_DATABASE_URL: roleUrl.toString() },
       source,
     );
 
-    await run.teardown();
+    await run.stop();
 
     expect(() => createPool(run.setup, 'database')).toThrow(
       new RegExp(

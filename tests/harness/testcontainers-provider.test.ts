@@ -22,7 +22,7 @@ import {
   type StartedTestcontainersServer,
   startTestcontainersServer,
   TestcontainersServerError,
-} from '../../src/harness/servers/testcontainers.ts';
+} from '../../src/harness/run/servers/testcontainers.ts';
 
 process.env.TESTCONTAINERS_RYUK_DISABLED ??= 'true';
 

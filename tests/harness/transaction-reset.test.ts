@@ -10,7 +10,7 @@ import {
   SandboxConnectionLostError,
   type TransactionSandbox,
   TransactionSandboxError,
-} from '../../src/harness/reset/transaction.ts';
+} from '../../src/harness/worker/reset/transaction.ts';
 import { migratedDatabase, query, serverUrlFor, type TestDatabase } from '../support/databases.ts';
 
 let database: TestDatabase;

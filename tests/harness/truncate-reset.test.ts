@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPrismaClient } from '../../src/client/create-prisma-client.ts';
 import type { PrismaClient } from '../../src/generated/prisma/client.ts';
-import { FEW_ROWS, truncateAll } from '../../src/harness/reset/truncate.ts';
+import { FEW_ROWS, truncateAll } from '../../src/harness/worker/reset/truncate.ts';
 import { seedBaseline } from '../../src/seed/baseline.ts';
 import { DATA_TABLES, migratedDatabase, query, type TestDatabase } from '../support/databases.ts';
 

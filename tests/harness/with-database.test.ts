@@ -4,7 +4,7 @@
  */
 import { withDatabase } from '@ctoprojects/fixtures';
 import { describe, expect, inject, it } from 'vitest';
-import { closeRunPools } from '../../src/harness/run-pools.ts';
+import { closeRunPools } from '../../src/harness/worker/pools.ts';
 import { query } from '../support/databases.ts';
 
 const databaseExists = async (name: string) =>

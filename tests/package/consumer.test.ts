@@ -18,7 +18,7 @@ import { NODE_LINES, nodeBinary } from '../support/node-lines.ts';
 import { type PackedPackage, packPackage } from '../support/packed-package.ts';
 import { PROJECT_ROOT } from '../support/run-cli.ts';
 
-const CONSUMER_TEMPLATE = fileURLToPath(new URL('./consumer/', import.meta.url));
+const CONSUMER_TEMPLATE = fileURLToPath(new URL('./consumer', import.meta.url));
 const INSTALL_TIMEOUT_MS = 600_000;
 /** The newest Node.js the package refuses (package.json "engines": >=22.12.0). */
 const BELOW_FLOOR = '22.11.0';

@@ -9,7 +9,8 @@
 import { randomBytes } from 'node:crypto';
 import type { TestProject } from 'vitest/node';
 import { collectRunProfile } from '../../src/factories/profile.ts';
-import { RUN_SETUP_VARIABLE, setUpRun } from '../../src/harness/run-setup.ts';
+import { startRun } from '../../src/harness/run/start-run.ts';
+import { publishRunSetup } from '../../src/harness/shared/run-channel.ts';
 import { quoteIdentifier } from '../../src/sql/quote-identifier.ts';
 import { withClient } from '../../src/sql/with-client.ts';
 
@@ -25,9 +26,9 @@ declare module 'vitest' {
 }
 
 export async function setup(project: TestProject): Promise<() => Promise<void>> {
-  const run = await setUpRun();
+  const run = await startRun();
   const databasePrefix = `fixtures_test_${randomBytes(4).toString('hex')}_`;
-  process.env[RUN_SETUP_VARIABLE] = JSON.stringify(run.setup);
+  publishRunSetup(run.setup);
   project.provide('serverUrl', run.setup.adminUrl);
   project.provide('databasePrefix', databasePrefix);
   project.provide('templateDatabase', run.setup.template);
@@ -42,6 +43,6 @@ export async function setup(project: TestProject): Promise<() => Promise<void>> 
       );
       for (const { datname } of rows)
         await client.query(`DROP DATABASE IF EXISTS ${quoteIdentifier(datname)} WITH (FORCE)`);
-    }).finally(run.teardown);
+    }).finally(run.stop);
   };
 }

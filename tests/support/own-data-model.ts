@@ -8,7 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { cp, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { TemplateSource } from '../../src/harness/apply-migrations.ts';
+import type { TemplateSource } from '../../src/harness/shared/apply-migrations.ts';
 import { PROJECT_ROOT } from './run-cli.ts';
 
 export interface OwnDataModel {
