@@ -206,7 +206,11 @@ async function main(): Promise<void> {
       );
     }
     // Context for the figures above: what one clone costs on this server right now, with no pool to hide it.
-    const unpooled = new ClonePool({ adminUrl: new URL(run.setup.adminUrl), template: run.setup.template, size: 0 });
+    const unpooled = await ClonePool.open({
+      adminUrl: new URL(run.setup.adminUrl),
+      template: run.setup.template,
+      size: 0,
+    });
     for (let sample = 0; sample < SAMPLES; sample++) {
       let name = '';
       clones.push(

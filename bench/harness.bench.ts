@@ -156,8 +156,8 @@ async function main(): Promise<void> {
 
     // A clone on the critical path, as the harness makes it on this server, beside the default copy, interleaved.
     const copyStrategy = copyStrategyFor(provider);
-    const unpooled = new ClonePool({ adminUrl: new URL(adminUrl), template, size: 0, copyStrategy });
-    const byDefault = new ClonePool({ adminUrl: new URL(adminUrl), template, size: 0 });
+    const unpooled = await ClonePool.open({ adminUrl: new URL(adminUrl), template, size: 0, copyStrategy });
+    const byDefault = await ClonePool.open({ adminUrl: new URL(adminUrl), template, size: 0 });
     const [ours = [], theDefault = []] = await interleaved(SAMPLES, handOutTime(unpooled), handOutTime(byDefault));
     rows.push(
       rowOf(`hand-out: template clone (${copyStrategy ?? 'WAL_LOG'}, now)`, ours, 'goal: ≤ 10 ms p50'),
@@ -165,7 +165,7 @@ async function main(): Promise<void> {
     );
     await Promise.all([unpooled.close(), byDefault.close()]);
 
-    const pooled = new ClonePool({ adminUrl: new URL(adminUrl), template, size: 2, copyStrategy });
+    const pooled = await ClonePool.open({ adminUrl: new URL(adminUrl), template, size: 2, copyStrategy });
     rows.push(
       await measure(
         'hand-out: pooled clone',
@@ -185,7 +185,7 @@ async function main(): Promise<void> {
 
     rows.push(...(await withDatabaseBesideTheFloor(run.setup)));
 
-    const unpooledSchemas = new SchemaPool({ adminUrl: new URL(adminUrl), source, size: 0 });
+    const unpooledSchemas = await SchemaPool.open({ adminUrl: new URL(adminUrl), source, size: 0 });
     rows.push(
       await measure(
         'hand-out: schema per file',
@@ -202,7 +202,7 @@ async function main(): Promise<void> {
     );
     await unpooledSchemas.close();
 
-    const pooledSchemas = new SchemaPool({ adminUrl: new URL(adminUrl), source, size: 2 });
+    const pooledSchemas = await SchemaPool.open({ adminUrl: new URL(adminUrl), source, size: 2 });
     rows.push(
       await measure(
         'hand-out: pooled schema',
@@ -296,7 +296,7 @@ async function main(): Promise<void> {
           async () =>
             timed(async () => {
               const cold = await startRun({ ...process.env, FIXTURES_PROVIDER: candidate });
-              const pool = new ClonePool({
+              const pool = await ClonePool.open({
                 adminUrl: new URL(cold.setup.adminUrl),
                 template: cold.setup.template,
                 size: 0,

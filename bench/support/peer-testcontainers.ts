@@ -68,8 +68,8 @@ async function measureOnContainer(samples: number): Promise<Row[]> {
     const run = await startRun({ ...process.env, FIXTURES_PROVIDER: 'external', TEST_DATABASE_URL: adminUrl.href });
     const { template } = run.setup;
     const copyStrategy = copyStrategyFor('testcontainers');
-    const unpooled = new ClonePool({ adminUrl, template, size: 0, copyStrategy });
-    const pooled = new ClonePool({ adminUrl, template, size: 2, copyStrategy });
+    const unpooled = await ClonePool.open({ adminUrl, template, size: 0, copyStrategy });
+    const pooled = await ClonePool.open({ adminUrl, template, size: 2, copyStrategy });
     try {
       const samplers = [
         () => timed(() => container.restoreSnapshot()),

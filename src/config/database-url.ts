@@ -26,7 +26,7 @@ const EXAMPLE_URL = 'postgresql://postgres:postgres@localhost:5432/ctoprojects';
  */
 export class ConfigurationError extends Error {
   override name = 'ConfigurationError';
-  /** The environment variable at fault, e.g. `DATABASE_URL`. */
+  /** The setting at fault: an environment variable (`DATABASE_URL`), or for an `OptionError` the option (`isolation`). */
   readonly variable: string;
 
   constructor(variable: string, message: string) {

@@ -31,7 +31,7 @@ describe('a clone', () => {
     'copied with %s is the template, migrated, whole',
     async (copyStrategy) => {
       const server = inject('serverUrl');
-      const pool = new ClonePool({
+      const pool = await ClonePool.open({
         adminUrl: new URL(server),
         template: inject('templateDatabase'),
         size: 0,

@@ -214,7 +214,7 @@ it('keptNotice names a schema and its DROP', () => {
 describe('a throwaway server with kept databases', () => {
   it('stays up at the end of its run, saying so, until nothing kept is left on it', async () => {
     const run = await startRun({ ...process.env, FIXTURES_PROVIDER: 'embedded' });
-    const pool = new ClonePool({ adminUrl: new URL(run.setup.adminUrl), template: run.setup.template, size: 0 });
+    const pool = await ClonePool.open({ adminUrl: new URL(run.setup.adminUrl), template: run.setup.template, size: 0 });
     const database = await pool.acquire();
     await pool.keep(database.name);
     await pool.close();

@@ -48,6 +48,7 @@ describe('connections left open on ctx.url', () => {
         `  - pid ${(error as LeftoverConnectionsError).connections[0]?.pid}, application_name "forgetful-test", idle, last query: SELECT 42 AS answer, 'left open' AS why\n` +
         'Disconnect every client you create on ctx.url (await client.end(), await prisma.$disconnect()) before the test ends.',
     );
+    expect(error).toMatchObject({ isolation: 'database', database: name, schema: undefined });
     expect((error as Error).message).not.toContain(password);
     expect(await exists(name)).toBe(false);
   });
@@ -107,10 +108,17 @@ describe('connections left open on ctx.url', () => {
       { isolation: 'schema' },
     );
 
-    const message = await outcome.then(
-      () => '',
-      (error: Error) => error.message,
-    );
+    const error = (await outcome.then(
+      () => undefined,
+      (thrown: unknown) => thrown,
+    )) as LeftoverConnectionsError;
+    // The fields say where, each a real name: the schema, and the database it is in.
+    expect(error).toMatchObject({
+      isolation: 'schema',
+      schema: name,
+      database: new URL(inject('serverUrl')).pathname.slice(1),
+    });
+    const message = error.message;
     expect(message).toContain(`1 connection was still open on the schema ${name} when the test released it`);
     expect(message).toContain('idle in transaction, last query: LOCK TABLE users IN ACCESS EXCLUSIVE MODE');
     expect(await exists(name)).toBe(false);

@@ -108,15 +108,14 @@ describe("a database or schema named like the run's template, without the harnes
 
   it('is refused as the template schema of `schema` isolation, and keeps its 100 rows', async () => {
     await plantSchema(name);
-    const pool = new SchemaPool({ adminUrl: new URL(inject('serverUrl')), source: model.source, size: 0 });
+    const opening = SchemaPool.open({ adminUrl: new URL(inject('serverUrl')), source: model.source, size: 0 });
 
-    await expect(pool.acquire()).rejects.toThrow(
+    await expect(opening).rejects.toThrow(
       new RegExp(
         `^The schema ${name} on .+, database \\w+ is named like the harness's template, but does not carry the harness's marker.*` +
           `Rename it \\(ALTER SCHEMA "${name}" RENAME TO "${name}_saved"\\).*\\(DROP SCHEMA "${name}" CASCADE\\); then run again\\.$`,
       ),
     );
-    await pool.close();
     expect(await rowsIn(inject('serverUrl'), `${quoteIdentifier(name)}.learners`)).toBe(100);
   });
 });
@@ -130,9 +129,8 @@ describe('a template whose migration fails', () => {
       await expect(ensureTemplate(new URL(inject('serverUrl')), model.source)).rejects.toThrow(TemplateBuildError);
       expect(await databasesLike(name)).toEqual([]);
 
-      const pool = new SchemaPool({ adminUrl: new URL(inject('serverUrl')), source: model.source, size: 0 });
-      await expect(pool.acquire()).rejects.toThrow(/the half-built template schema was dropped/);
-      await pool.close();
+      const opening = SchemaPool.open({ adminUrl: new URL(inject('serverUrl')), source: model.source, size: 0 });
+      await expect(opening).rejects.toThrow(/the half-built template schema was dropped/);
       expect(await schemasLike(name)).toEqual([]);
     } finally {
       await model.remove();

@@ -51,8 +51,8 @@ const readyOf = async (owner: string) =>
 const pools: ClonePool[] = [];
 const owners: string[] = [];
 
-function poolOf(owner: string, ready: { count: number; total: number }): ClonePool {
-  const pool = new ClonePool({
+async function poolOf(owner: string, ready: { count: number; total: number }): Promise<ClonePool> {
+  const pool = await ClonePool.open({
     adminUrl: new URL(server()),
     template: inject('templateDatabase'),
     owner,
@@ -83,7 +83,7 @@ describe("a run's ready clones", () => {
   it('are whole clones, marked as the run owner’s, before anyone claims one', async () => {
     const owner = liveOwner();
     owners.push(owner);
-    await poolOf(owner, { count: 3, total: 10 }).prepareReady();
+    await (await poolOf(owner, { count: 3, total: 10 })).prepareReady();
     const ready = (await databasesOf(owner)).filter(({ name }) => name.startsWith(READY_PREFIX));
     expect(ready.map(({ name }) => name)).toEqual([0, 1, 2].map((index) => readyCloneName(owner, index)));
     for (const { comment } of ready) {
@@ -102,7 +102,7 @@ describe("a run's ready clones", () => {
     const owner = liveOwner();
     owners.push(owner);
     const template = inject('templateDatabase');
-    await poolOf(owner, { count: 3, total: 3 }).prepareReady();
+    await (await poolOf(owner, { count: 3, total: 3 })).prepareReady();
     const claims = await Promise.all(
       Array.from({ length: 8 }, () => withClient(server(), (client) => claimReadyClone(client, { template, owner }))),
     );
@@ -117,17 +117,17 @@ describe("a run's ready clones", () => {
   it('are refilled by the claims up to the run’s files, then made on demand', async () => {
     const owner = liveOwner();
     owners.push(owner);
-    await poolOf(owner, { count: 2, total: 5 }).prepareReady();
+    await (await poolOf(owner, { count: 2, total: 5 })).prepareReady();
     const handedOut: string[] = [];
     // Five workers, one file each: a pool apiece, closed (waiting for its refill) before the next.
     for (let file = 0; file < 5; file++) {
-      const pool = poolOf(owner, { count: 2, total: 5 });
+      const pool = await poolOf(owner, { count: 2, total: 5 });
       handedOut.push((await pool.acquire()).name);
       await pool.close();
     }
     // Clones 0…4 claimed, the last two claims beyond the total: nothing is left ready.
     expect(await readyOf(owner)).toEqual([]);
-    const sixth = poolOf(owner, { count: 2, total: 5 });
+    const sixth = await poolOf(owner, { count: 2, total: 5 });
     handedOut.push((await sixth.acquire()).name);
     expect(new Set(handedOut).size).toBe(6);
     const left = (await databasesOf(owner)).map(({ name }) => name).sort();
@@ -152,7 +152,7 @@ describe("a run's ready clones", () => {
       expect(claim).toBeUndefined();
       expect(await readyOf(owner)).toEqual([planted, foreign]);
       // A pool with nothing to claim clones as before.
-      const clone = await poolOf(owner, { count: 2, total: 4 }).acquire();
+      const clone = await (await poolOf(owner, { count: 2, total: 4 })).acquire();
       expect(clone.name).toMatch(/^fixtures_db_/);
     } finally {
       await withClient(server(), async (client) => {
@@ -164,7 +164,7 @@ describe("a run's ready clones", () => {
 
   it('outlive the worker that made them, and go with the run', async () => {
     const owner = liveOwner();
-    const pool = poolOf(owner, { count: 1, total: 3 });
+    const pool = await poolOf(owner, { count: 1, total: 3 });
     await pool.prepareReady();
     // The refill's maker is this process; the run is this process too, and alive: another run's reaper keeps it.
     await reapAbandonedDatabases(new URL(server()), { finishedOwner: newOwner() });

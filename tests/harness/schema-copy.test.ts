@@ -49,7 +49,7 @@ describe('a schema copied from the template schema', () => {
   it("has the engine's tables, columns, constraints, indexes and enums, and the history it wrote, which it takes as applied", async () => {
     const adminUrl = new URL(inject('serverUrl'));
     const migrated = `fixtures_test_engine_${randomBytes(4).toString('hex')}`;
-    const pool = new SchemaPool({ adminUrl, source: DATA_MODEL, template: inject('templateDatabase'), size: 0 });
+    const pool = await SchemaPool.open({ adminUrl, source: DATA_MODEL, template: inject('templateDatabase'), size: 0 });
     const copy = await pool.acquire();
     try {
       await query(inject('serverUrl'), `CREATE SCHEMA ${migrated}`);
@@ -67,7 +67,7 @@ describe('a schema copied from the template schema', () => {
   });
 
   it("is handed out while another session holds Prisma's migration lock on the database", async () => {
-    const pool = new SchemaPool({
+    const pool = await SchemaPool.open({
       adminUrl: new URL(inject('serverUrl')),
       source: DATA_MODEL,
       template: inject('templateDatabase'),

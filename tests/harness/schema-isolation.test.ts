@@ -7,13 +7,13 @@ import { randomBytes } from 'node:crypto';
 import { cp, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { withDatabase } from '@ctoprojects/fixtures';
+import { OptionError, withDatabase } from '@ctoprojects/fixtures';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { reapAbandonedDatabases } from '../../src/harness/run/reaper.ts';
 import { startRun } from '../../src/harness/run/start-run.ts';
 import { writeSchemaMarker } from '../../src/harness/shared/database-marker.ts';
-import { createPool } from '../../src/harness/worker/pools.ts';
+import { openPool } from '../../src/harness/worker/pools.ts';
 import { SchemaPool } from '../../src/harness/worker/schema-pool.ts';
 import { withClient } from '../../src/sql/with-client.ts';
 import { query } from '../support/databases.ts';
@@ -170,7 +170,7 @@ describe('a role that may create schemas but not databases', () => {
     );
     expect(run.setup.templateRefused).toMatch(/permission denied to create database/);
 
-    const pool = new SchemaPool({ adminUrl: roleUrl, source, size: 0 });
+    const pool = await SchemaPool.open({ adminUrl: roleUrl, source, size: 0 });
     const schema = await pool.acquire();
     const tables = await query<{ n: number }>(
       schema.url.replace(/\?.*$/, ''),
@@ -192,7 +192,10 @@ describe('a role that may create schemas but not databases', () => {
 
     await run.stop();
 
-    expect(() => createPool(run.setup, 'database')).toThrow(
+    const refusal = openPool(run.setup, 'database');
+    await expect(refusal).rejects.toBeInstanceOf(OptionError);
+    await expect(refusal).rejects.toMatchObject({ option: 'isolation', allowed: ['schema'] });
+    await expect(refusal).rejects.toThrow(
       new RegExp(
         `^The server at postgresql://${role}:\\*\\*\\*@.* does not let the harness create databases \\(permission denied to create database\\), ` +
           "so `database` isolation cannot clone one: use withDatabase\\(fn, \\{ isolation: 'schema' \\}\\)",

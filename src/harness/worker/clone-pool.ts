@@ -1,15 +1,14 @@
 /**
  * Test databases cloned from the template (`CREATE DATABASE … TEMPLATE`):
  * one of the run's ready clones when the run has them (ready-clones.ts), else
- * one prepared ahead once a process has asked for two (prepared-ahead.ts).
- * Every clone is named with its owner's tag (harness-names.ts), so that one
- * its process was killed before marking is still known for the harness's;
- * it carries the harness's marker, and is dropped when released or when the
+ * one prepared ahead once a process has asked for two (prepared-pool.ts).
+ * Every clone is named with its owner's tag (names.ts), so that one whose
+ * process was killed before marking is still known for the harness's; it
+ * carries the harness's marker, and is dropped when released or when the
  * pool closes.
  */
 import type pg from 'pg';
 import { onDatabase } from '../../config/database-url.ts';
-import { adminPool } from '../../sql/admin-pool.ts';
 import { quoteIdentifier } from '../../sql/quote-identifier.ts';
 import createDebug from '../../text/debug.ts';
 import { cloneMarker, createClone } from '../shared/clone-sql.ts';
@@ -17,9 +16,9 @@ import { writeDatabaseMarker } from '../shared/database-marker.ts';
 import { newCloneName } from '../shared/names.ts';
 import { currentOwnerTag } from '../shared/owner-tag.ts';
 import { claimReadyClone, makeReadyClone, type ReadyClones } from '../shared/ready-clones.ts';
-import { type DatabasePool, HARNESS_APPLICATION_NAME, type IsolatedDatabase } from './isolation.ts';
-import { closeLeftoverConnections, LeftoverConnectionsError, othersOpen } from './leftover-connections.ts';
-import { PreparedAhead } from './prepared-ahead.ts';
+import type { IsolatedDatabase } from './isolation.ts';
+import type { ConnectionsOf, LeftoverPlace } from './leftover-connections.ts';
+import { type PoolConnections, type PooledKind, PreparedPool } from './prepared-pool.ts';
 
 const debug = createDebug('fixtures:clone');
 
@@ -57,92 +56,55 @@ const STRATEGY_SINCE = 150000;
 /** A database handed out by the pool; its URL has the admin URL's credentials. */
 export type Clone = IsolatedDatabase;
 
-export class ClonePool implements DatabasePool {
+/** How a clone is made, claimed, dropped and kept. */
+class CloneKind implements PooledKind {
+  readonly isolation = 'database';
+  readonly debugNamespace = 'fixtures:clone';
+  readonly dropsInBackground = true;
   readonly #adminUrl: URL;
-  readonly #admin: pg.Pool;
-  /** A second admin connection for releases, so that none waits behind a clone being made. */
-  readonly #releaser: pg.Pool;
-  /** Work under way in the background (releaseSoon's drops, ready clones' refills): close() waits for it. */
-  readonly #background = new Set<Promise<void>>();
   readonly #template: string;
   readonly #owner: string;
-  readonly #ahead: PreparedAhead;
-  /** ` STRATEGY FILE_COPY`, or nothing: settled on the first clone, when the server's version is known. */
-  #strategy: Promise<string> | undefined;
   readonly #copyStrategy: 'FILE_COPY' | undefined;
   readonly #ready: ReadyClones | undefined;
+  /** ` STRATEGY FILE_COPY`, or nothing: settled on open, when the server's version is known. */
+  #strategy = '';
   /** Set once a claim found none ready: the clones after it are made here. */
   #noneReady = false;
-  #closed = false;
 
-  constructor({ adminUrl, template, size = 1, owner = currentOwnerTag(), copyStrategy, ready }: ClonePoolOptions) {
-    // Clones are made one at a time per pool: concurrent copies of one template only contend for the disk.
+  constructor({ adminUrl, template, owner = currentOwnerTag(), copyStrategy, ready }: ClonePoolOptions) {
     this.#adminUrl = adminUrl;
-    this.#admin = adminPool(adminUrl);
-    this.#releaser = adminPool(adminUrl);
     this.#template = template;
     this.#owner = owner;
     this.#copyStrategy = copyStrategy;
     this.#ready = ready;
-    this.#ahead = new PreparedAhead(size, () => this.#clone());
   }
 
-  /** A fresh clone: one of those prepared, or one made now. */
-  async acquire(): Promise<Clone> {
-    if (this.#closed) throw new Error('This clone pool is closed: acquire a database before closing it.');
-    const name = (await this.#claimReady()) ?? (await this.#ahead.take());
-    return { name, url: onDatabase(this.#adminUrl, name).toString(), isolation: 'database' };
+  async start({ admin }: PoolConnections): Promise<void> {
+    if (!this.#copyStrategy) return;
+    const { rows } = await admin.query<{ version: string }>("SELECT current_setting('server_version_num') AS version");
+    this.#strategy = Number(rows[0]?.version) >= STRATEGY_SINCE ? ` STRATEGY ${this.#copyStrategy}` : '';
   }
 
-  /**
-   * Drops a clone this pool handed out. Connections a test left open on it are
-   * closed first and reported afterwards, by a {@link LeftoverConnectionsError}.
-   */
-  async release(name: string): Promise<void> {
+  async make({ admin }: PoolConnections): Promise<string> {
+    const name = newCloneName(this.#owner);
     const started = performance.now();
-    const client = await this.#releaser.connect();
+    const client = await admin.connect();
     try {
-      const leftovers = await closeLeftoverConnections(client, { database: name });
-      await client.query(`DROP DATABASE IF EXISTS ${quoteIdentifier(name)} WITH (FORCE)`);
-      debug('dropped %s in %d ms', name, Math.round(performance.now() - started));
-      if (leftovers.length > 0) throw new LeftoverConnectionsError(name, leftovers);
+      // One at a time per pool: concurrent copies of one template only contend for the disk.
+      await createClone(client, { name, template: this.#template, strategy: this.#strategy });
     } finally {
       client.release();
     }
-  }
-
-  async releaseSoon(name: string): Promise<void> {
-    const others = await othersOpen(this.#releaser, name, HARNESS_APPLICATION_NAME);
-    if (others) return this.release(name);
-    const started = performance.now();
-    // FORCE: the harness's own backends may not have left yet; they are done with it.
-    const drop = this.#releaser.query(`DROP DATABASE IF EXISTS ${quoteIdentifier(name)} WITH (FORCE)`).then(
-      () => debug('dropped %s in the background in %d ms', name, Math.round(performance.now() - started)),
-      (error: Error) => process.emitWarning(`Could not drop ${name}: ${error.message}`, { code: 'FIXTURES_RELEASE' }),
-    );
-    this.#inBackground(drop);
-  }
-
-  #inBackground(work: Promise<void>): void {
-    const tracked = work.finally(() => this.#background.delete(tracked));
-    this.#background.add(tracked);
-  }
-
-  /**
-   * Makes the run's first ready clones, `ready.count` of them, one at a time:
-   * for the run's setup, before its workers start.
-   */
-  async prepareReady(): Promise<void> {
-    const count = Math.min(this.#ready?.count ?? 0, this.#ready?.total ?? 0);
-    for (let index = 0; index < count; index++) await this.#makeReady(index);
+    debug('cloned %s from %s in %d ms', name, this.#template, Math.round(performance.now() - started));
+    return name;
   }
 
   /** One of the run's ready clones, renamed to a clone of this pool's; claiming it starts the one that replaces it. */
-  async #claimReady(): Promise<string | undefined> {
+  async claim(on: PoolConnections): Promise<string | undefined> {
     const ready = this.#ready;
     if (!ready || this.#noneReady) return undefined;
     const started = performance.now();
-    const client = await this.#admin.connect();
+    const client = await on.admin.connect();
     let claimed: Awaited<ReturnType<typeof claimReadyClone>>;
     try {
       claimed = await claimReadyClone(client, { template: this.#template, owner: this.#owner });
@@ -162,8 +124,8 @@ export class ClonePool implements DatabasePool {
     );
     const next = claimed.index + ready.count;
     if (next < ready.total) {
-      this.#inBackground(
-        this.#makeReady(next).catch((error: Error) =>
+      on.inBackground(
+        this.makeReady(on, next).catch((error: Error) =>
           process.emitWarning(`Could not prepare ready clone ${next}: ${error.message}`, { code: 'FIXTURES_READY' }),
         ),
       );
@@ -171,67 +133,67 @@ export class ClonePool implements DatabasePool {
     return claimed.name;
   }
 
-  async #makeReady(index: number): Promise<void> {
+  /** The run's ready clone number `index`. */
+  async makeReady({ admin }: PoolConnections, index: number): Promise<void> {
     const started = performance.now();
-    const client = await this.#admin.connect();
+    const client = await admin.connect();
     try {
-      const strategy = await this.#strategyOf(client);
-      const name = await makeReadyClone(client, { template: this.#template, owner: this.#owner, strategy }, index);
+      const template = this.#template;
+      const name = await makeReadyClone(client, { template, owner: this.#owner, strategy: this.#strategy }, index);
       debug('made %s in %d ms', name, Math.round(performance.now() - started));
     } finally {
       client.release();
     }
   }
 
-  /** Keeps a clone after the run: its marker says `kept`, so no reaper drops it. */
-  async keep(name: string): Promise<void> {
-    const client = await this.#admin.connect();
-    try {
-      await writeDatabaseMarker(client, name, { ...cloneMarker(this.#template, process.pid), kept: true });
-    } finally {
-      client.release();
-    }
+  /** How many ready clones the run makes before its workers start. */
+  get firstReady(): number {
+    return Math.min(this.#ready?.count ?? 0, this.#ready?.total ?? 0);
+  }
+
+  dropStatement(name: string): string {
+    // FORCE: the harness's own backends may not have left yet; they are done with it.
+    return `DROP DATABASE IF EXISTS ${quoteIdentifier(name)} WITH (FORCE)`;
+  }
+
+  url(name: string): string {
+    return onDatabase(this.#adminUrl, name).toString();
+  }
+
+  connectionsOf(name: string): ConnectionsOf {
+    return { database: name };
+  }
+
+  placeOf(name: string): LeftoverPlace {
+    return { database: name };
+  }
+
+  markKept(client: pg.PoolClient, name: string): Promise<void> {
+    return writeDatabaseMarker(client, name, { ...cloneMarker(this.#template, process.pid), kept: true });
+  }
+}
+
+/** Clones of one template on one server, handed out and taken back (prepared-pool.ts). */
+export class ClonePool extends PreparedPool {
+  readonly #kind: CloneKind;
+
+  /** A started pool: the server asked once which copy strategy it has. */
+  static async open(options: ClonePoolOptions): Promise<ClonePool> {
+    const pool = new ClonePool(options, new CloneKind(options));
+    await pool.start();
+    return pool;
+  }
+
+  private constructor(options: ClonePoolOptions, kind: CloneKind) {
+    super(kind, options.adminUrl, options.size ?? 1);
+    this.#kind = kind;
   }
 
   /**
-   * Drops the clones prepared and not handed out, waits for the drops under
-   * way, and closes the admin connections. Safe to call twice.
+   * Makes the run's first ready clones, `ready.count` of them, one at a time:
+   * for the run's setup, before its workers start.
    */
-  async close(): Promise<void> {
-    if (this.#closed) return;
-    this.#closed = true;
-    for (const name of await this.#ahead.drain()) {
-      await this.#admin.query(`DROP DATABASE IF EXISTS ${quoteIdentifier(name)} WITH (FORCE)`);
-    }
-    await Promise.all(this.#background);
-    await Promise.all([this.#admin.end(), this.#releaser.end()]);
-  }
-
-  async #strategyClause(client: pg.PoolClient): Promise<string> {
-    if (!this.#copyStrategy) return '';
-    const { rows } = await client.query<{ version: string }>("SELECT current_setting('server_version_num') AS version");
-    return Number(rows[0]?.version) >= STRATEGY_SINCE ? ` STRATEGY ${this.#copyStrategy}` : '';
-  }
-
-  /** The copy strategy's clause, asked of the server once; a failed question is asked again by the next clone. */
-  #strategyOf(client: pg.PoolClient): Promise<string> {
-    this.#strategy ??= this.#strategyClause(client).catch((error: unknown) => {
-      this.#strategy = undefined;
-      throw error;
-    });
-    return this.#strategy;
-  }
-
-  async #clone(): Promise<string> {
-    const name = newCloneName(this.#owner);
-    const started = performance.now();
-    const client = await this.#admin.connect();
-    try {
-      await createClone(client, { name, template: this.#template, strategy: await this.#strategyOf(client) });
-    } finally {
-      client.release();
-    }
-    debug('cloned %s from %s in %d ms', name, this.#template, Math.round(performance.now() - started));
-    return name;
+  async prepareReady(): Promise<void> {
+    for (let index = 0; index < this.#kind.firstReady; index++) await this.#kind.makeReady(this.connections, index);
   }
 }

@@ -8,6 +8,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type pg from 'pg';
 import { redactPasswords } from '../../config/database-url.ts';
+import type { Isolation } from './isolation.ts';
 
 /** A connection left open, as `pg_stat_activity` showed it. */
 export interface LeftoverConnection {
@@ -21,24 +22,39 @@ export interface LeftoverConnection {
 /** What to look for: every connection to a database, or those a schema's URL opened (its application_name). */
 export type ConnectionsOf = { readonly database: string } | { readonly applicationName: string };
 
+/** Where leftover connections were open: a database, or a schema of one. */
+export interface LeftoverPlace {
+  /** The database's name: the clone's own, or the one the schema is in. */
+  readonly database: string;
+  /** The schema's name, in `schema` isolation. */
+  readonly schema?: string | undefined;
+}
+
 /** A test left connections open on its database; the harness closed them and dropped the database anyway. */
 export class LeftoverConnectionsError extends Error {
   override name = 'LeftoverConnectionsError';
-  /** The database (or `the schema …`) they were open on. */
+  /** How the test was isolated: its own database, or its own schema of {@link database}. */
+  readonly isolation: Isolation;
+  /** The database they were open on (in `schema` isolation, the one the schema is in). */
   readonly database: string;
+  /** The schema they were open on, in `schema` isolation. */
+  readonly schema: string | undefined;
   /** What each connection was, as `pg_stat_activity` showed it before it was closed. */
   readonly connections: readonly LeftoverConnection[];
 
-  constructor(database: string, connections: readonly LeftoverConnection[]) {
+  constructor(place: LeftoverPlace & { readonly isolation: Isolation }, connections: readonly LeftoverConnection[]) {
     const list = connections
       .map((c) => `  - pid ${c.pid}, application_name "${c.applicationName}", ${c.state}, last query: ${c.lastQuery}`)
       .join('\n');
+    const where = place.schema === undefined ? place.database : `the schema ${place.schema}`;
     super(
-      `${connections.length} connection${connections.length === 1 ? ' was' : 's were'} still open on ${database} when the test released it; ` +
-        `the harness closed ${connections.length === 1 ? 'it' : 'them'} and dropped ${database}:\n${list}\n` +
+      `${connections.length} connection${connections.length === 1 ? ' was' : 's were'} still open on ${where} when the test released it; ` +
+        `the harness closed ${connections.length === 1 ? 'it' : 'them'} and dropped ${where}:\n${list}\n` +
         'Disconnect every client you create on ctx.url (await client.end(), await prisma.$disconnect()) before the test ends.',
     );
-    this.database = database;
+    this.isolation = place.isolation;
+    this.database = place.database;
+    this.schema = place.schema;
     this.connections = connections;
   }
 }

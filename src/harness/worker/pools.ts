@@ -5,7 +5,8 @@
  * its own, the process sets up a run on first use and tears it down when it
  * is about to exit.
  */
-import { ConfigurationError, redactPasswords } from '../../config/database-url.ts';
+import { redactPasswords } from '../../config/database-url.ts';
+import { OptionError } from '../../config/option-error.ts';
 import { oneOf } from '../../config/option-values.ts';
 import { type ConnectionTarget, explainConnectionError } from '../../sql/explain-connection-error.ts';
 import { checkHarnessVariables, startRun } from '../run/index.ts';
@@ -43,7 +44,12 @@ export function runPool(isolation: Isolation): Promise<DatabasePool> {
   }
   let pool = pools.get(isolation);
   if (!pool) {
-    pool = runSetup().then((setup) => createPool(setup, isolation));
+    const opening = runSetup().then((setup) => openPool(setup, isolation));
+    // A pool that could not open (a server down, a template refused) is opened anew by the next call.
+    opening.catch(() => {
+      if (pools.get(isolation) === opening) pools.delete(isolation);
+    });
+    pool = opening;
     pools.set(isolation, pool);
   }
   return pool;
@@ -60,32 +66,37 @@ export async function closeRunPools(): Promise<void> {
   await Promise.allSettled(closing.map((pool) => pool.then((p) => p.close())));
 }
 
-/** The pool for `isolation` on the server and template of `setup`. */
-export function createPool(setup: RunSetup, isolation: Isolation): DatabasePool {
+/** The pool for `isolation` on the server and template of `setup`, opened. */
+export async function openPool(setup: RunSetup, isolation: Isolation): Promise<DatabasePool> {
   const adminUrl = adminUrlOf(setup);
   const target = connectionTarget(setup.provider, adminUrl);
-  if (isolation === 'schema') {
-    const schemas = new SchemaPool({ adminUrl, source: setup.source, template: setup.template, owner: ownerOf(setup) });
-    return explained(schemas, target);
-  }
-  if (setup.templateRefused !== undefined) {
-    throw new ConfigurationError(
+  if (isolation === 'database' && setup.templateRefused !== undefined) {
+    throw new OptionError(
       'isolation',
       `The server at ${redactPasswords(setup.adminUrl)}${target.variable ? ` (${target.variable})` : ''} does not let the harness create databases ` +
         `(${setup.templateRefused}), so \`database\` isolation cannot clone one: ` +
         "use withDatabase(fn, { isolation: 'schema' }) or test.override({ dbIsolation: 'schema' }), " +
         'or grant the role CREATEDB.',
+      ['schema'],
     );
   }
-  return explained(clonePoolOf(setup), target);
+  try {
+    const pool =
+      isolation === 'schema'
+        ? await SchemaPool.open({ adminUrl, source: setup.source, template: setup.template, owner: ownerOf(setup) })
+        : await openClonePool(setup);
+    return explained(pool, target);
+  } catch (error) {
+    throw explainConnectionError(error, target);
+  }
 }
 
 /** A setup an older version wrote has no owner: the worker's own tag is the next best. */
 const ownerOf = (setup: RunSetup) => setup.owner ?? currentOwnerTag();
 
 /** The clone pool of `setup`'s server and template, claiming the run's ready clones if it has some. */
-function clonePoolOf(setup: RunSetup): ClonePool {
-  return new ClonePool({
+function openClonePool(setup: RunSetup): Promise<ClonePool> {
+  return ClonePool.open({
     adminUrl: adminUrlOf(setup),
     template: setup.template,
     owner: ownerOf(setup),
@@ -101,13 +112,15 @@ function clonePoolOf(setup: RunSetup): ClonePool {
  */
 export async function prepareReadyClones(setup: RunSetup): Promise<void> {
   if (!setup.ready || setup.templateRefused !== undefined) return;
-  const pool = clonePoolOf(setup);
   try {
-    await pool.prepareReady();
+    const pool = await openClonePool(setup);
+    try {
+      await pool.prepareReady();
+    } finally {
+      await pool.close();
+    }
   } catch (error) {
     throw explainConnectionError(error, connectionTarget(setup.provider, adminUrlOf(setup)));
-  } finally {
-    await pool.close();
   }
 }
 

@@ -12,6 +12,7 @@
  */
 
 import type pg from 'pg';
+import { databaseName } from '../../config/database-url.ts';
 import { inTransaction } from '../../sql/in-transaction.ts';
 import { quoteIdentifier } from '../../sql/quote-identifier.ts';
 import createDebug from '../../text/debug.ts';
@@ -49,8 +50,11 @@ export async function ensureTemplateSchema(
     const state = await schemaState(client, name);
     if (state === 'complete') return;
     if (state === 'foreign') {
-      const database = decodeURIComponent(adminUrl.pathname.slice(1)) || 'postgres';
-      throw new UnmarkedLookalikeError('schema', name, `${serverOf(adminUrl)}, database ${database}`);
+      throw new UnmarkedLookalikeError(
+        'schema',
+        name,
+        `${serverOf(adminUrl)}, database ${databaseName(adminUrl) || 'postgres'}`,
+      );
     }
     if (state === 'incomplete') await client.query(`DROP SCHEMA IF EXISTS ${quoteIdentifier(name)} CASCADE`);
     await build(client, adminUrl, name, source, owner);
