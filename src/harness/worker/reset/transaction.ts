@@ -8,25 +8,18 @@
  * between two tests is one round trip: `rollback()` sends `ROLLBACK; BEGIN`,
  * and the next `begin()` takes that transaction over.
  *
- * Application code keeps calling `prisma.$transaction(...)`, interactive or
- * batch. For both, Prisma's engine asks the adapter to start a transaction
- * (adapter-pg would send BEGIN), runs the queries on it, then sends `COMMIT`
- * or `ROLLBACK` as SQL through the transaction's `executeRaw` before calling
- * its `commit()`/`rollback()`, which in adapter-pg only release the
- * connection. So the sandbox's adapter turns the start into `SAVEPOINT
- * fixtures_tx_N`, the engine's `COMMIT` into `RELEASE SAVEPOINT` and its
- * `ROLLBACK` into `ROLLBACK TO SAVEPOINT` plus `RELEASE`. Savepoints Prisma
- * makes itself for a nested `tx.$transaction` (`prisma_sp_N`) pass through.
- *
- * What an ordinary client would do, and the sandbox does too:
- * - A statement made outside a Prisma transaction that fails (a unique
- *   violation, say) must not abort the test transaction, as it would not
- *   abort anything under autocommit: each such statement runs inside a
- *   savepoint of its own (`fixtures_statement`), two extra round trips.
- * - `COMMIT` of a Prisma transaction in which a statement failed rolls it back
- *   without an error, as PostgreSQL's own `COMMIT` does.
- * - Outside `begin()` … `rollback()`, the client is an ordinary one: its
- *   transactions are real `BEGIN`/`COMMIT`, and their writes stay.
+ * This module is the sandbox: the one connection, the test transaction's
+ * states, and who may use the connection when. Its two wraps are modules of
+ * their own:
+ * - statement-savepoint.ts: a statement made outside any Prisma transaction
+ *   runs in a savepoint of its own, so that a failed one (a unique
+ *   violation, say) does not abort the test transaction;
+ * - transaction-mapping.ts: application code keeps calling
+ *   `prisma.$transaction(...)`, interactive or batch, and each becomes a
+ *   savepoint of the test transaction (`fixtures_tx_N`); its COMMIT of a
+ *   failed transaction rolls it back without an error, as PostgreSQL's does.
+ * Outside `begin()` … `rollback()`, the client is an ordinary one: its
+ * transactions are real `BEGIN`/`COMMIT`, and their writes stay.
  *
  * Limitations:
  * - Queries issued concurrently wait for each other (pg's queue and ours), and
@@ -50,15 +43,14 @@
  * The adapter and transactions Prisma's engine sees are in sandbox-adapter.ts.
  */
 import { PrismaPg } from '@prisma/adapter-pg';
-import {
-  type ConnectionInfo,
-  type IsolationLevel,
-  isDriverAdapterError,
-  type SqlDriverAdapter,
-  type SqlDriverAdapterFactory,
-  type SqlQuery,
-  type SqlQueryable,
-  type Transaction,
+import type {
+  ConnectionInfo,
+  IsolationLevel,
+  SqlDriverAdapter,
+  SqlDriverAdapterFactory,
+  SqlQuery,
+  SqlQueryable,
+  Transaction,
 } from '@prisma/driver-adapter-utils';
 import pg from 'pg';
 import { poolSettings } from '../../../client/create-prisma-client.ts';
@@ -68,15 +60,13 @@ import { endPool } from '../../../sql/end-pool.ts';
 import createDebug from '../../../text/debug.ts';
 import { Lock } from './lock.ts';
 import { SandboxAdapter, type SandboxHost, SandboxTransaction, statement } from './sandbox-adapter.ts';
+import { SandboxConnectionLostError, TransactionSandboxError } from './sandbox-errors.ts';
+import { inStatementSavepoint, refuseTransactionControl } from './statement-savepoint.ts';
+import { finishPrismaTransaction, startPrismaTransaction, transactionSavepoint } from './transaction-mapping.ts';
+
+export { SandboxConnectionLostError, TransactionSandboxError } from './sandbox-errors.ts';
 
 const debug = createDebug('fixtures:reset');
-
-/** Wraps one statement made outside any Prisma transaction; such wraps never nest, so one name does. */
-const STATEMENT_SAVEPOINT = 'fixtures_statement';
-/** SQLSTATE of a statement sent after an earlier one failed in the same transaction. */
-const IN_FAILED_TRANSACTION = '25P02';
-/** Transaction control that, sent outside a Prisma transaction, would end the test transaction. */
-const TRANSACTION_CONTROL = /^\s*(begin|start\s+transaction|commit|end|rollback|abort)\b/i;
 
 /**
  * Per-test transactions on one connection: see the module comment.
@@ -101,16 +91,6 @@ export interface TransactionSandbox {
   commit(): Promise<void>;
   /** Disconnects the client and closes the connection. Safe to call twice. */
   close(): Promise<void>;
-}
-
-/** The sandbox was used out of turn: `begin()` twice, a query after `close()`, a transaction that outlived its test. */
-export class TransactionSandboxError extends Error {
-  override name = 'TransactionSandboxError';
-}
-
-/** The sandbox's connection broke while a transaction was open on it; PostgreSQL rolled that transaction back. */
-export class SandboxConnectionLostError extends TransactionSandboxError {
-  override name = 'SandboxConnectionLostError';
 }
 
 /**
@@ -159,11 +139,6 @@ async function checkOut(base: SqlDriverAdapter): Promise<Transaction> {
   const connection = await base.startTransaction();
   await connection.executeRaw(statement('COMMIT'));
   return connection;
-}
-
-/** PostgreSQL's SQLSTATE, which adapter-pg keeps on the errors it maps. */
-function sqlState(error: unknown): string | undefined {
-  return isDriverAdapterError(error) ? error.cause.originalCode : undefined;
 }
 
 interface OpenTestTransaction {
@@ -333,31 +308,14 @@ class Sandbox implements TransactionSandbox, SandboxHost {
   /** A statement made outside any Prisma transaction. */
   outside<T>(query: SqlQuery, run: (connection: SqlQueryable) => Promise<T>): Promise<T> {
     return this.#onConnection(async () => {
-      if (TRANSACTION_CONTROL.test(query.sql)) {
-        throw new TransactionSandboxError(
-          `The transaction sandbox refuses "${query.sql.trim()}" outside a Prisma transaction: on its one connection it would end the test transaction, or open one nobody ends. Use prisma.$transaction() instead.`,
-        );
-      }
+      refuseTransactionControl(query.sql);
       await this.#leaveReady();
       if (this.#test.kind !== 'open') {
         if (this.#lost) await this.#reconnect();
         return run(this.#connection);
       }
       this.#assertConnected();
-      const connection = this.#connection;
-      await connection.executeRaw(statement(`SAVEPOINT ${STATEMENT_SAVEPOINT}`));
-      let result: T;
-      try {
-        result = await run(connection);
-      } catch (error) {
-        // The statement's own error is the one to report; a failed undo shows in the next statement's.
-        await this.#undo(STATEMENT_SAVEPOINT).catch((undo: Error) =>
-          debug('could not undo a statement: %s', undo.message),
-        );
-        throw error;
-      }
-      await connection.executeRaw(statement(`RELEASE SAVEPOINT ${STATEMENT_SAVEPOINT}`));
-      return result;
+      return inStatementSavepoint(this.#connection, run);
     });
   }
 
@@ -376,15 +334,7 @@ class Sandbox implements TransactionSandbox, SandboxHost {
         if (test.kind !== 'open') {
           if (this.#lost) await this.#reconnect();
           const connection = this.#connection;
-          await connection.executeRaw(statement('BEGIN'));
-          if (isolationLevel) {
-            await connection
-              .executeRaw(statement(`SET TRANSACTION ISOLATION LEVEL ${isolationLevel}`))
-              .catch(async (error) => {
-                await connection.executeRaw(statement('ROLLBACK'));
-                throw error;
-              });
-          }
+          await startPrismaTransaction(connection, undefined, isolationLevel);
           return new SandboxTransaction(this, adapterName, {
             savepoint: undefined,
             epoch: this.#epoch,
@@ -394,10 +344,8 @@ class Sandbox implements TransactionSandbox, SandboxHost {
         }
         this.#assertConnected();
         test.savepoints += 1;
-        const savepoint = `fixtures_tx_${test.savepoints}`;
-        await this.#connection.executeRaw(statement(`SAVEPOINT ${savepoint}`));
-        if (isolationLevel)
-          debug('%s: ignored isolation level %s inside the test transaction', savepoint, isolationLevel);
+        const savepoint = transactionSavepoint(test.savepoints);
+        await startPrismaTransaction(this.#connection, savepoint, isolationLevel);
         const transaction = new SandboxTransaction(this, adapterName, {
           savepoint,
           epoch: test.epoch,
@@ -432,27 +380,7 @@ class Sandbox implements TransactionSandbox, SandboxHost {
       }
       if (this.#closed) throw this.#closedError();
       this.#assertLive(transaction);
-      if (savepoint === undefined) {
-        const sql = outcome === 'commit' ? 'COMMIT' : 'ROLLBACK';
-        // PostgreSQL ends the transaction even when COMMIT fails, so it is settled either way.
-        await this.#connection.executeRaw(statement(sql)).finally(() => this.#settle(transaction));
-        return;
-      }
-      if (outcome === 'rollback') {
-        await this.#undo(savepoint).finally(() => this.#settle(transaction));
-        return;
-      }
-      try {
-        await this.#connection.executeRaw(statement(`RELEASE SAVEPOINT ${savepoint}`));
-      } catch (error) {
-        // Left unsettled on other errors: Prisma answers a failed COMMIT with rollback(), which undoes the savepoint.
-        if (sqlState(error) !== IN_FAILED_TRANSACTION) throw error;
-        // PostgreSQL's COMMIT of a failed transaction rolls it back, without an error; so does this one.
-        debug('%s: a statement failed in it, so COMMIT rolls it back', savepoint);
-        await this.#undo(savepoint).finally(() => this.#settle(transaction));
-        return;
-      }
-      this.#settle(transaction);
+      await finishPrismaTransaction(this.#connection, savepoint, outcome, () => this.#settle(transaction));
     });
   }
 
@@ -475,11 +403,6 @@ class Sandbox implements TransactionSandbox, SandboxHost {
     } catch (error) {
       this.connectionLost(error as Error);
     }
-  }
-
-  async #undo(savepoint: string): Promise<void> {
-    await this.#connection.executeRaw(statement(`ROLLBACK TO SAVEPOINT ${savepoint}`));
-    await this.#connection.executeRaw(statement(`RELEASE SAVEPOINT ${savepoint}`));
   }
 
   /** Replaces a broken connection; only outside a test transaction, so nothing the test relies on goes with it. */
