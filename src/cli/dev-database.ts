@@ -12,7 +12,6 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { parseEnv } from 'node:util';
 import { envFilePath, loadEnvFile } from '../config/env-file.ts';
 import { startLocalPostgres } from '../harness/run/servers/local-postgres.ts';
-import { runSeedBaseline } from '../seed/main.ts';
 import { quoteIdentifier } from '../sql/quote-identifier.ts';
 import { withClient } from '../sql/with-client.ts';
 import { fixturesCommand } from './command-hint.ts';
@@ -35,6 +34,7 @@ import {
   devServerUrl,
 } from './dev-server.ts';
 import { runPrisma } from './prisma.ts';
+import { runSeedBaseline } from './seed-baseline.ts';
 
 const ENV_EXAMPLE = '.env.example';
 /** The head of a `.env` written where there is no `.env.example` to copy (a project that installed the package). */

@@ -29,7 +29,7 @@ type Command = (args: readonly string[]) => Promise<number>;
 
 const COMMANDS: Readonly<Record<string, Command>> = {
   prisma: async (args) => (await import('./prisma.ts')).runPrisma(args),
-  'seed:baseline': async (args) => (await import('../seed/main.ts')).runSeedBaseline(args),
+  'seed:baseline': async (args) => (await import('./seed-baseline.ts')).runSeedBaseline(args),
   'db:up': async () => {
     await (await import('./dev-database.ts')).databaseUp();
     return 0;

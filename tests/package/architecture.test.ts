@@ -23,9 +23,9 @@ const MAY_IMPORT: Readonly<Record<string, readonly string[]>> = {
   client: ['config', 'text', 'sql'],
   'schema-engine': ['config', 'text', 'sql'],
   factories: ['config', 'text', 'sql', 'client'],
-  // The seed's command and the CLI are one layer: each names the other's commands in its messages.
+  // The seed names the CLI's commands in its messages (command-hint.ts), and reads db:up's settings.
   seed: ['config', 'text', 'sql', 'client', 'factories', 'cli'],
-  cli: ['config', 'text', 'sql', 'client', 'schema-engine', 'seed', 'harness/run'],
+  cli: ['config', 'text', 'sql', 'client', 'schema-engine', 'factories', 'seed', 'harness/run'],
   // Migrations run through the offline schema engine.
   'harness/shared': ['config', 'text', 'sql', 'schema-engine'],
   'harness/run': ['config', 'text', 'sql', 'schema-engine', 'harness/shared'],

@@ -13,7 +13,6 @@
  * no such database.
  */
 
-import { fixturesCommand } from '../cli/command-hint.ts';
 import { createPrismaClient } from '../client/create-prisma-client.ts';
 import { remoteHosts, URL_HOST } from '../config/connection-hosts.ts';
 import {
@@ -25,11 +24,12 @@ import {
 } from '../config/database-url.ts';
 import { loadEnvFile } from '../config/env-file.ts';
 import { FactoryError } from '../factories/errors.ts';
+import { type SeedSummary, seedBaseline } from '../seed/baseline.ts';
+import { DatabaseNotMigratedError } from '../seed/migrated.ts';
+import { assertReachable, DatabaseUnreachableError } from '../seed/reachable.ts';
 import createDebug from '../text/debug.ts';
 import { formatTable } from '../text/format-table.ts';
-import { type SeedSummary, seedBaseline } from './baseline.ts';
-import { DatabaseNotMigratedError } from './migrated.ts';
-import { assertReachable, DatabaseUnreachableError } from './reachable.ts';
+import { fixturesCommand } from './command-hint.ts';
 
 const debugSeed = createDebug('fixtures:seed');
 
@@ -53,7 +53,7 @@ async function seed(args: readonly string[]): Promise<number> {
     process.stdout.write(
       `Neither DIRECT_DATABASE_URL nor DATABASE_URL is set: seeding the local development database (${fixturesCommand('db:up')}).\n`,
     );
-    const { databaseUp } = await import('../cli/dev-database.ts');
+    const { databaseUp } = await import('./dev-database.ts');
     await databaseUp();
     return EXIT.seeded;
   }
