@@ -8,7 +8,8 @@ import {
   type SqlMigrationAwareDriverAdapterFactory,
 } from '@prisma/driver-adapter-utils';
 import { DatabaseNeededError, detachedAdapterFactory } from './detached-adapter.ts';
-import { type EngineDatabases, engineAdapterFactory } from './pg-adapter.ts';
+import { engineAdapterFactory } from './engine-adapter-factory.ts';
+import type { EngineDatabases } from './engine-databases.ts';
 import { loadSchemaEngineWasm, type WasmSchemaEngine } from './wasm-module.ts';
 
 /** `[path, content]` of each schema file, as the engine's constructor takes them. */

@@ -4,12 +4,11 @@
  * whole-script-adapter.ts): wrapped, never patched in node_modules.
  */
 import { PrismaPg } from '@prisma/adapter-pg';
-import type { SqlDriverAdapter, SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapter-utils';
+import type { SqlDriverAdapter } from '@prisma/driver-adapter-utils';
 import pg from 'pg';
 import { schemaName, withoutPrismaParameters } from '../config/database-url.ts';
 import { quoteIdentifier } from '../sql/quote-identifier.ts';
 import { CatalogAwareClient } from './catalog-char.ts';
-import { connectToShadowDatabase } from './shadow-database.ts';
 import { WholeScriptAdapter } from './whole-script-adapter.ts';
 
 /**
@@ -33,27 +32,4 @@ export async function connectAdapter(url: URL, options: { readOnly?: boolean } =
   const pool = new pg.Pool(pgPoolConfig(url, options));
   const inner = await new PrismaPg(pool, { schema: schemaName(url), disposeExternalPool: true }).connect();
   return new WholeScriptAdapter(inner, pool);
-}
-
-export interface EngineDatabases {
-  /** The database the engine works on. */
-  readonly url: URL;
-  /** A database the engine may wipe freely; a temporary one on the main server when absent. */
-  readonly shadowUrl?: URL | undefined;
-  /** Connect read-only: the engine may look at `url` but PostgreSQL refuses any write. */
-  readonly readOnly?: boolean;
-}
-
-/** The adapter factory handed to `SchemaEngine.new`. */
-export function engineAdapterFactory(databases: EngineDatabases): SqlMigrationAwareDriverAdapterFactory {
-  return {
-    provider: 'postgres',
-    adapterName: '@prisma/adapter-pg',
-    connect: () => connectAdapter(databases.url, { readOnly: databases.readOnly ?? false }),
-    connectToShadowDb: async () => {
-      if (databases.readOnly)
-        throw new Error('A read-only engine session has no shadow database: it may not create one.');
-      return connectToShadowDatabase(databases);
-    },
-  };
 }

@@ -12,7 +12,8 @@ import { onDatabase, schemaName } from '../config/database-url.ts';
 import { quoteIdentifier } from '../sql/quote-identifier.ts';
 import { withClient } from '../sql/with-client.ts';
 import createDebug from '../text/debug.ts';
-import { connectAdapter, type EngineDatabases, pgPoolConfig } from './pg-adapter.ts';
+import type { EngineDatabases } from './engine-databases.ts';
+import { connectAdapter, pgPoolConfig } from './pg-adapter.ts';
 import { refuseMainDatabaseAsShadow } from './shadow-guard.ts';
 
 const debug = createDebug('fixtures:engine:shadow');
