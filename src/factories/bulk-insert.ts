@@ -19,6 +19,7 @@ import type { FactoryClient } from './model-factory.ts';
 export const ROWS_PER_STATEMENT = 5_000;
 
 interface Column {
+  /** The field it holds, by which a row names it (and RETURNING names it back). */
   readonly field: string;
   readonly name: string;
   /** `format_type()`'s spelling, e.g. `timestamp(3) with time zone` or `"user_role"`. */
@@ -84,31 +85,35 @@ function insertFromArrays(schema: string | undefined, table: string, columns: re
   ].join('\n');
 }
 
-function columnArrays(columns: readonly Column[], rows: readonly Record<string, unknown>[]): (string | null)[][] {
-  return columns.map((column) => rows.map((row) => asText(row[column.field])));
+/** One array per field, in the order of `fields` (which is the columns' order). */
+function columnArrays<Row>(fields: readonly (keyof Row)[], rows: readonly Row[]): (string | null)[][] {
+  return fields.map((field) => rows.map((row) => asText(row[field])));
 }
 
-/**
- * Inserts `rows` (every field of each given) and returns them as stored, in
- * the same order; with `returning` false, returns nothing back (parents and
- * a trait's children, whose callers need only what they built).
- */
-export async function insertRows<Rec>(
+/** Inserts `rows` (every field of each given) and returns them as stored, in the same order. */
+export async function insertRows<Row, Rec>(
   client: FactoryClient,
   schema: string | undefined,
   table: string,
-  fields: readonly string[],
-  rows: readonly Record<string, unknown>[],
-  returning = true,
+  fields: readonly (keyof Row & string)[],
+  rows: readonly Row[],
 ): Promise<Rec[]> {
   const columns = await columnsOf(client, schema, table, fields);
-  if (!returning) {
-    await client.$executeRawUnsafe(insertFromArrays(schema, table, columns), ...columnArrays(columns, rows));
-    return [];
-  }
   const stored = columns.map((column) => `${quoteIdentifier(column.name)} AS ${quoteIdentifier(column.field)}`);
   const sql = `${insertFromArrays(schema, table, columns)}\nRETURNING ${stored.join(', ')}`;
-  return client.$queryRawUnsafe<Rec[]>(sql, ...columnArrays(columns, rows));
+  return client.$queryRawUnsafe<Rec[]>(sql, ...columnArrays(fields, rows));
+}
+
+/** Inserts `rows` and reads nothing back: for parents and a trait's children, whose callers need only what they built. */
+export async function insertRowsUnread<Row>(
+  client: FactoryClient,
+  schema: string | undefined,
+  table: string,
+  fields: readonly (keyof Row & string)[],
+  rows: readonly Row[],
+): Promise<void> {
+  const columns = await columnsOf(client, schema, table, fields);
+  await client.$executeRawUnsafe(insertFromArrays(schema, table, columns), ...columnArrays(fields, rows));
 }
 
 /** What an upsert did: rows it inserted, rows it brought back to the given values, rows already equal. */
@@ -123,12 +128,12 @@ export interface UpsertCounts {
  * differ, in one statement; a row already equal is not touched at all (no
  * new row version), which is what makes a second seed run change nothing.
  */
-export async function upsertRows(
+export async function upsertRows<Row>(
   client: FactoryClient,
   schema: string | undefined,
   table: string,
-  fields: readonly string[],
-  rows: readonly Record<string, unknown>[],
+  fields: readonly (keyof Row & string)[],
+  rows: readonly Row[],
 ): Promise<UpsertCounts> {
   const columns = await columnsOf(client, schema, table, fields);
   const target = qualified(schema, table);
@@ -140,7 +145,7 @@ export async function upsertRows(
     // xmax is 0 on a row version an INSERT made, and set on one an UPDATE made.
     'RETURNING (xmax = 0) AS created',
   ].join('\n');
-  const written = await client.$queryRawUnsafe<{ created: boolean }[]>(sql, ...columnArrays(columns, rows));
+  const written = await client.$queryRawUnsafe<{ created: boolean }[]>(sql, ...columnArrays(fields, rows));
   const created = written.filter((row) => row.created).length;
   return { created, updated: written.length - created, unchanged: rows.length - written.length };
 }

@@ -6,7 +6,7 @@
 
 import { redactPasswords } from '../config/database-url.ts';
 import { Prisma } from '../generated/prisma/client.ts';
-import { camelCase, snakeCase } from '../text/case.ts';
+import { camelCase } from '../text/case.ts';
 
 /** A factory was given a field or value it cannot build, or the database refused its rows (rolled back). */
 export class FactoryError extends Error {
@@ -26,25 +26,29 @@ interface AdapterCause {
   readonly constraint?: { readonly fields?: readonly string[]; readonly index?: string };
 }
 
+/** What a write error needs of a model's definition: its table, and its unique keys to name a duplicate by. */
+export interface WrittenModel {
+  readonly table: string;
+  readonly uniques: readonly { readonly fields: readonly string[]; readonly constraints: readonly string[] }[];
+}
+
+/** A row's value of `field`; rows reach here as built, any model's. */
+const fieldValue = (row: object, field: string): unknown => Reflect.get(row, field);
+
 /** The values of `fields` in the first row of `rows` that shares them with another row, or undefined. */
-function duplicateWithin(rows: readonly Record<string, unknown>[], fields: readonly string[]): string | undefined {
+function duplicateWithin(rows: readonly object[], fields: readonly string[]): string | undefined {
   const seen = new Set<string>();
   for (const row of rows) {
-    const key = JSON.stringify(fields.map((field) => String(row[field]).toLowerCase()));
+    const key = JSON.stringify(fields.map((field) => String(fieldValue(row, field)).toLowerCase()));
     if (seen.has(key)) return describeValues(row, fields);
     seen.add(key);
   }
   return undefined;
 }
 
-function describeValues(row: Record<string, unknown>, fields: readonly string[]): string {
-  return fields.map((field) => `${field} ${JSON.stringify(row[field])}`).join(', ');
+function describeValues(row: object, fields: readonly string[]): string {
+  return fields.map((field) => `${field} ${JSON.stringify(fieldValue(row, field))}`).join(', ');
 }
-
-/** Unique constraints whose columns the constraint's name does not spell out. */
-const UNIQUE_FIELDS: Record<string, readonly string[]> = {
-  users_email_lower_key: ['email'],
-};
 
 /**
  * Turns the database's refusal of `rows` into a FactoryError that says which
@@ -53,9 +57,10 @@ const UNIQUE_FIELDS: Record<string, readonly string[]> = {
 export function explainWriteError(
   error: unknown,
   factory: string,
-  table: string,
-  rows: readonly Record<string, unknown>[],
+  model: WrittenModel,
+  rows: readonly object[],
 ): unknown {
+  const { table } = model;
   if (error instanceof FactoryError) return error;
   if (error instanceof Prisma.PrismaClientValidationError) {
     const unknownField = /Unknown argument `([^`]+)`/.exec(error.message)?.[1];
@@ -68,7 +73,7 @@ export function explainWriteError(
   const constraint = /constraint "([^"]+)"/.exec(message)?.[1];
   if (cause?.originalCode === '23505' || error.code === 'P2002') {
     const fields =
-      (constraint ? UNIQUE_FIELDS[constraint] : undefined) ??
+      model.uniques.find((unique) => constraint !== undefined && unique.constraints.includes(constraint))?.fields ??
       cause?.constraint?.fields?.map((field) => camelCase(field.replace(/"/g, ''))) ??
       uniqueFieldsFromName(constraint, table);
     const duplicate = fields.length > 0 ? duplicateWithin(rows, fields) : undefined;
@@ -82,7 +87,7 @@ export function explainWriteError(
   if (cause?.originalCode === '23503' || error.code === 'P2003') {
     const column = constraint?.startsWith(`${table}_`) ? constraint.slice(table.length + 1).replace(/_fkey$/, '') : '';
     const field = camelCase(column);
-    const value = field && rows.length === 1 && rows[0] ? ` ${JSON.stringify(rows[0][field])}` : '';
+    const value = field && rows.length === 1 && rows[0] ? ` ${JSON.stringify(fieldValue(rows[0], field))}` : '';
     return new FactoryError(
       factory,
       `${field || 'a relation id'}${value} does not exist (foreign key ${constraint ?? '?'}): create that row first and pass its id, or leave ${field || 'the field'} out and the factory creates one. Nothing was written.`,
@@ -121,34 +126,29 @@ export function explainWriteError(
  * `user_feedback_rating_check` → rating. A constraint over several columns
  * (`study_materials_url_source_check`) names no single field.
  */
-function checkedField(constraint: string | undefined, table: string, rows: readonly Record<string, unknown>[]) {
+function checkedField(constraint: string | undefined, table: string, rows: readonly object[]) {
   if (!constraint?.startsWith(`${table}_`) || !constraint.endsWith('_check')) return undefined;
   const field = camelCase(constraint.slice(table.length + 1, -'_check'.length));
   return rows.some((row) => field in row) ? field : undefined;
 }
 
 /** `rating 9`, or for several rows the values they hold: `rating 9 (in one of 3 rows: 1, 9, 4)`. */
-function describeField(rows: readonly Record<string, unknown>[], field: string): string {
-  const values = [...new Set(rows.map((row) => JSON.stringify(row[field])))];
+function describeField(rows: readonly object[], field: string): string {
+  const values = [...new Set(rows.map((row) => JSON.stringify(fieldValue(row, field))))];
   if (values.length === 1) return `${field} ${values[0]}`;
   const shown = values.length > 5 ? `${values.slice(0, 5).join(', ')}, …` : values.join(', ');
   return `${field} (one of the ${rows.length} rows' values: ${shown})`;
 }
 
-/** `content_chunks_material_id_ordinal_key` → materialId, ordinal; `users_pkey` → id. */
+/**
+ * The fields of a constraint the definition does not list, by its name:
+ * `users_pkey` → id, `<table>_<column>_key` (Prisma's naming) → that column's field.
+ */
 function uniqueFieldsFromName(constraint: string | undefined, table: string): readonly string[] {
   if (!constraint?.startsWith(`${table}_`)) return [];
   if (constraint === `${table}_pkey`) return ['id'];
-  const columns = constraint.slice(table.length + 1).replace(/_key$/, '');
-  return KNOWN_COLUMN_SETS.find((set) => set.map(snakeCase).join('_') === columns) ?? [camelCase(columns)];
+  return [camelCase(constraint.slice(table.length + 1).replace(/_key$/, ''))];
 }
-
-const KNOWN_COLUMN_SETS: readonly (readonly string[])[] = [
-  ['email'],
-  ['materialId', 'ordinal'],
-  ['userId', 'assetId'],
-  ['userId', 'materialId', 'metric'],
-];
 
 function lastLine(message: string): string {
   const lines = message.trim().split('\n');

@@ -8,30 +8,12 @@ import { Factory } from 'fishery';
 import { schemaOfClient } from '../client/create-prisma-client.ts';
 import { checkOptions } from '../config/option-values.ts';
 import { currentDataScope, DataScope } from './data-scope.ts';
-import type { FactoryBinding, FactoryClient, FactoryState, ModelDefinition, ModelFactory } from './model-factory.ts';
-import { AuditLogFactory, auditLogDefinition } from './models/audit-log.ts';
-import { ContentChunkFactory, contentChunkDefinition } from './models/content-chunk.ts';
-import { GeneratedAssetFactory, generatedAssetDefinition } from './models/generated-asset.ts';
-import { InteractionFactory, interactionDefinition } from './models/interaction.ts';
-import { LearningSessionFactory, learningSessionDefinition } from './models/learning-session.ts';
-import { ProgressMetricFactory, progressMetricDefinition } from './models/progress-metric.ts';
-import { StudyMaterialFactory, studyMaterialDefinition } from './models/study-material.ts';
-import { UserFactory, userDefinition } from './models/user.ts';
-import { UserFeedbackFactory, userFeedbackDefinition } from './models/user-feedback.ts';
+import type { ModelDefinition } from './model-definition.ts';
+import type { FactoryBinding, FactoryClient } from './model-factory.ts';
+import { FACTORY_NAMES, type FactoryName, type FactoryOf, registryEntry, type StateOf } from './registry.ts';
 
-/** The factories of one client, as `ctx.factories` hands them out. */
-export interface Factories {
-  readonly learner: UserFactory;
-  readonly admin: UserFactory;
-  readonly studyMaterial: StudyMaterialFactory;
-  readonly contentChunk: ContentChunkFactory;
-  readonly generatedAsset: GeneratedAssetFactory;
-  readonly learningSession: LearningSessionFactory;
-  readonly interaction: InteractionFactory;
-  readonly userFeedback: UserFeedbackFactory;
-  readonly progressMetric: ProgressMetricFactory;
-  readonly auditLog: AuditLogFactory;
-}
+/** The factories of one client, as `ctx.factories` hands them out: one per name of the registry (registry.ts). */
+export type Factories = { readonly [Name in FactoryName]: FactoryOf<Name> };
 
 /** Options of `createFactories`. */
 export interface CreateFactoriesOptions {
@@ -72,64 +54,35 @@ function fisheryFor<Row, Rec, Transient>(
   return factory;
 }
 
-/** Each factory's state, by the name `Factories` gives the factory: what the package's own writes work on. */
-export type FactoryStates = { readonly [Name in keyof Factories]: FactoryStateOf<Factories[Name]> };
-
-type FactoryStateOf<F> =
-  F extends ModelFactory<infer Row, infer Rec, infer Transient> ? FactoryState<Row, Rec, Transient> : never;
-
 /** A set of factories and their states: the factories for users, the states for the baseline seed's upsert. */
 export interface FactorySet {
   readonly factories: Factories;
-  readonly states: FactoryStates;
+  /** The set's state of the factory `name` (without any trait's steps). */
+  readonly state: <Name extends FactoryName>(name: Name) => StateOf<Name>;
+}
+
+/**
+ * An object with a value for every name of the registry, made by `make`. The
+ * one cast of the registry's code: TypeScript types no object built key by
+ * key as the mapped type it becomes once every key is in.
+ */
+function byName<Value extends { readonly [Name in FactoryName]: unknown }>(
+  make: <Name extends FactoryName>(name: Name) => Value[Name],
+): Value {
+  return Object.fromEntries(FACTORY_NAMES.map((name) => [name, make(name)])) as Value;
 }
 
 function makeFactorySet(scope: DataScope, client: FactoryClient | undefined, schema?: string): FactorySet {
-  const binding: FactoryBinding = {
-    scope,
-    client,
-    schema,
-    sibling: (name) =>
-      states[name as keyof Factories] as unknown as FactoryState<{ id: string }, { id: string }, object>,
+  const state = <Name extends FactoryName>(name: Name): StateOf<Name> => {
+    const { definition, defaults } = registryEntry(name);
+    const fishery = fisheryFor(scope, definition);
+    // Factories sharing a definition share its fishery factory (and so its sequence); defaults are per name.
+    return { name, definition, fishery: defaults ? fishery.params(defaults) : fishery, binding };
   };
-  const state = <Row, Rec, Transient>(
-    name: string,
-    definition: ModelDefinition<Row, Rec, Transient>,
-  ): FactoryState<Row, Rec, Transient> => ({
-    name,
-    definition,
-    fishery: fisheryFor(scope, definition),
-    binding,
-    afterInsert: [],
-  });
-  const users = state('learner', userDefinition);
-  const states: FactoryStates = {
-    learner: { ...users, fishery: users.fishery.params({ role: 'LEARNER' }) },
-    admin: { ...users, name: 'admin', fishery: users.fishery.params({ role: 'ADMIN' }) },
-    studyMaterial: state('studyMaterial', studyMaterialDefinition),
-    contentChunk: state('contentChunk', contentChunkDefinition),
-    generatedAsset: state('generatedAsset', generatedAssetDefinition),
-    learningSession: state('learningSession', learningSessionDefinition),
-    interaction: state('interaction', interactionDefinition),
-    userFeedback: state('userFeedback', userFeedbackDefinition),
-    progressMetric: state('progressMetric', progressMetricDefinition),
-    auditLog: state('auditLog', auditLogDefinition),
-  };
-  const factories: Factories = {
-    learner: new UserFactory(states.learner),
-    admin: new UserFactory(states.admin),
-    studyMaterial: new StudyMaterialFactory(states.studyMaterial),
-    contentChunk: new ContentChunkFactory(states.contentChunk),
-    generatedAsset: new GeneratedAssetFactory(states.generatedAsset),
-    learningSession: new LearningSessionFactory(states.learningSession),
-    interaction: new InteractionFactory(states.interaction),
-    userFeedback: new UserFeedbackFactory(states.userFeedback),
-    progressMetric: new ProgressMetricFactory(states.progressMetric),
-    auditLog: new AuditLogFactory(states.auditLog),
-  };
-  return { factories, states };
+  const binding: FactoryBinding = { scope, client, schema, sibling: state };
+  const factories = byName<Factories>((name) => new (registryEntry(name).Factory)(state(name)));
+  return { factories, state };
 }
-
 /**
  * Factories that create through `client` (a PrismaClient, or a transaction's client).
  *

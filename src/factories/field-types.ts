@@ -28,13 +28,27 @@ interface RuntimeDataModel {
   readonly models: Record<string, { readonly dbName: string | null; readonly fields: readonly Field[] }>;
 }
 
+/**
+ * Whether `client` carries the data model this module reads: Prisma 7 keeps
+ * it on the instance, undeclared in the client's type, so it is checked here
+ * rather than assumed (a Prisma upgrade that moves it turns the type check off).
+ */
+function hasRuntimeDataModel(client: object): client is { readonly _runtimeDataModel: RuntimeDataModel } {
+  if (!('_runtimeDataModel' in client)) return false;
+  const model = client._runtimeDataModel;
+  return typeof model === 'object' && model !== null && 'models' in model && typeof model.models === 'object';
+}
+
+/** The generated enums by name: `UserRole` → `{ ADMIN: 'ADMIN', LEARNER: 'LEARNER' }`. */
+const ENUMS: Readonly<Record<string, Readonly<Record<string, string>>>> = enums;
+
 let fieldsByTable: Map<string, ReadonlyMap<string, Field>> | undefined;
 
 function fieldsOf(table: string): ReadonlyMap<string, Field> | undefined {
   if (!fieldsByTable) {
     // A URL nothing ever connects to: the adapter opens its pool on the first query, and this client sends none.
     const client = new PrismaClient({ adapter: new PrismaPg({ connectionString: 'postgresql://localhost/unused' }) });
-    const { models } = (client as unknown as { _runtimeDataModel: RuntimeDataModel })._runtimeDataModel;
+    const models = hasRuntimeDataModel(client) ? client._runtimeDataModel.models : {};
     fieldsByTable = new Map(
       Object.entries(models).map(([model, { dbName, fields }]) => [
         dbName ?? model,
@@ -94,7 +108,7 @@ function isJson(value: unknown): boolean {
 }
 
 function enumValues(type: string): Record<string, string> {
-  return (enums as unknown as Record<string, Record<string, string>>)[type] ?? {};
+  return ENUMS[type] ?? {};
 }
 
 /** What a column of `field`'s type takes, for the message. */
@@ -136,9 +150,9 @@ function kindOf(value: unknown): string {
  * column does not take, naming the field, the value and what it takes. Null
  * and undefined pass (nullability is the database's to say).
  */
-export function checkFieldTypes(factory: string, table: string, overrides: object): void {
+export function checkFieldTypes(factory: string, table: string, overrides: unknown): void {
   const fields = fieldsOf(table);
-  if (!fields) return;
+  if (!fields || typeof overrides !== 'object' || overrides === null) return;
   for (const [name, value] of Object.entries(overrides)) {
     const field = fields.get(name);
     if (!field || value === undefined || value === null || fits(field, value)) continue;

@@ -10,51 +10,28 @@ import type { DeepPartial, Factory } from 'fishery';
 import { shownValue } from '../config/option-values.ts';
 import type { Prisma, PrismaClient } from '../generated/prisma/client.ts';
 import { ROWS_PER_STATEMENT } from './bulk-insert.ts';
-import type { DataScope, RecordValues } from './data-scope.ts';
+import type { DataScope } from './data-scope.ts';
 import { FactoryError } from './errors.ts';
-import { insertEach } from './factory-writes.ts';
+import { insertEach, isMissing } from './factory-writes.ts';
 import { checkFieldTypes } from './field-types.ts';
+import type { ModelDefinition } from './model-definition.ts';
 import { timed } from './profile.ts';
+import type { FactoryName, RowOf, StateOf } from './registry.ts';
 
 /** The client the factories write with: a PrismaClient, or the client of a transaction. */
 export type FactoryClient = PrismaClient | Prisma.TransactionClient;
 
-/** What a model's factory needs from its Prisma delegate. */
-export interface InsertDelegate<Row, Rec> {
-  createManyAndReturn(args: { data: Row[] }): PromiseLike<Rec[]>;
-}
-
-/** Creates rows of another factory of the same set, on the same connection (for parents and traits). */
-export type CreateWith = (factory: string, overrides: readonly object[]) => Promise<{ id: string }[]>;
+/**
+ * Creates rows of another factory of the same set, on the same connection (how traits add children):
+ * `createWith('contentChunk', [{ materialId, ordinal }])`. Returns the rows as built, in order.
+ */
+export type CreateWith = <Name extends FactoryName>(
+  factory: Name,
+  overrides: readonly DeepPartial<RowOf<Name>>[],
+) => Promise<RowOf<Name>[]>;
 
 /** A step run after a batch of records is inserted: a trait's children, for one INSERT per level. */
 export type AfterInsert<Rec> = (records: readonly Rec[], createWith: CreateWith) => Promise<void>;
-
-export interface ParentField {
-  /** The foreign key a caller may pass to reuse a parent, e.g. `learnerId`. */
-  readonly field: string;
-  /** The factory that creates the parent when the caller does not pass one. */
-  readonly factory: string;
-}
-
-/** How a model is built and stored: one per model file in models/. */
-export interface ModelDefinition<Row, Rec, Transient> {
-  /** Names the sequence and the derivation; factories sharing it (learner, admin) never repeat a value. */
-  readonly key: string;
-  /** The SQL table, for messages. */
-  readonly table: string;
-  /** Prisma's `<Model>ScalarFieldEnum`: the fields an override may name. */
-  readonly fields: Readonly<Record<string, string>>;
-  readonly parents: readonly ParentField[];
-  /**
-   * Prisma's delegate for the model. Rows go in through bulk-insert.ts, not
-   * through it: it is here so that the compiler proves every Row is valid
-   * `create` data for the model, as `build` promises.
-   */
-  readonly delegate: (client: FactoryClient) => InsertDelegate<Row, Rec>;
-  /** One record's defaults; `params` are the overrides (fishery merges them in after). */
-  readonly generate: (values: RecordValues, params: DeepPartial<Row>, transient: Partial<Transient>) => Row;
-}
 
 /** Where a factory builds from and writes to; shared by every factory of one `createFactories` set. */
 export interface FactoryBinding {
@@ -63,7 +40,7 @@ export interface FactoryBinding {
   /** The PostgreSQL schema the client works in; undefined leaves it to the connection's search_path. */
   readonly schema: string | undefined;
   /** The state of the set's factory called `name`, for parents and children. */
-  readonly sibling: (name: string) => FactoryState<{ id: string }, { id: string }, object>;
+  readonly sibling: <Name extends FactoryName>(name: Name) => StateOf<Name>;
 }
 
 /** Options of `build`, `create` and their list forms. */
@@ -72,12 +49,16 @@ export interface BuildOptions<Transient> {
   readonly transient?: Partial<Transient>;
 }
 
-/** One factory's definition, fishery factory, binding and trait steps: what factory-writes.ts works on. */
-export interface FactoryState<Row, Rec, Transient> {
+/** One factory's definition, fishery factory and binding: what a set holds of each factory. */
+export interface ModelState<Row, Rec, Transient> {
   readonly name: string;
   readonly definition: ModelDefinition<Row, Rec, Transient>;
   readonly fishery: Factory<Row, Transient>;
   readonly binding: FactoryBinding;
+}
+
+/** A factory's state with its traits' steps: what factory-writes.ts works on. */
+export interface FactoryState<Row, Rec, Transient> extends ModelState<Row, Rec, Transient> {
   readonly afterInsert: readonly AfterInsert<Rec>[];
 }
 
@@ -90,9 +71,10 @@ export class ModelFactory<Row extends { id: string }, Rec extends { id: string }
   readonly name: string;
   readonly #state: FactoryState<Row, Rec, Transient>;
 
-  constructor(state: FactoryState<Row, Rec, Transient>) {
+  /** A factory of `state`; the registry makes one per name (see registry.ts), traits copy it. */
+  constructor(state: ModelState<Row, Rec, Transient> & { readonly afterInsert?: readonly AfterInsert<Rec>[] }) {
     this.name = state.name;
-    this.#state = state;
+    this.#state = { ...state, afterInsert: state.afterInsert ?? [] };
   }
 
   /** A plain, valid row; touches no database. */
@@ -137,7 +119,7 @@ export class ModelFactory<Row extends { id: string }, Rec extends { id: string }
       this.#state.afterInsert.length > 0 ||
       overridesList.length > ROWS_PER_STATEMENT ||
       this.#state.definition.parents.some(({ field }) =>
-        overridesList.some((overrides) => (overrides as Record<string, unknown>)[field] === undefined),
+        overridesList.some((overrides) => isMissing(overrides, field)),
       );
     if (needsTransaction && '$transaction' in client) {
       // All or nothing: a refused child leaves no parent behind.

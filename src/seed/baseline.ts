@@ -7,8 +7,10 @@
  * second run (or two at once, serialised by an advisory lock) changes nothing.
  */
 import { schemaOfClient } from '../client/create-prisma-client.ts';
-import { createFactorySet, type Factories } from '../factories/factories.ts';
+import { createFactorySet, type Factories, type FactorySet } from '../factories/factories.ts';
 import { upsertRows } from '../factories/factory-writes.ts';
+import type { FactoryClient } from '../factories/model-factory.ts';
+import type { FactoryName, RowOf } from '../factories/registry.ts';
 import type { PrismaClient } from '../generated/prisma/client.ts';
 import { assertMigrated } from './migrated.ts';
 
@@ -41,13 +43,20 @@ const ids = BASELINE_IDS;
 /** Per table: rows inserted, rows written back to the baseline, rows already as they should be. */
 export type SeedSummary = Record<string, { created: number; updated: number; found: number }>;
 
-type Step = { table: string; factory: keyof Factories; rows: readonly object[] };
+/** One table's rows, built by the factory `factory` (whose definition names the table). */
+type StepOf<Name extends FactoryName> = { readonly factory: Name; readonly rows: readonly RowOf<Name>[] };
+type Step = { [Name in FactoryName]: StepOf<Name> }[FactoryName];
+
+/** Upserts one step's rows with its factory's state; its table's counts. */
+async function upsertStep<Name extends FactoryName>(set: FactorySet, client: FactoryClient, step: StepOf<Name>) {
+  const state = set.state(step.factory);
+  return { table: state.definition.table, counts: await upsertRows(state, client, step.rows) };
+}
 
 /** The baseline's rows, parents before children. */
 function baselineSteps(factories: Factories): Step[] {
   return [
     {
-      table: 'users',
       factory: 'admin',
       rows: [
         factories.admin.build({
@@ -67,7 +76,6 @@ function baselineSteps(factories: Factories): Step[] {
       ],
     },
     {
-      table: 'study_materials',
       factory: 'studyMaterial',
       rows: [
         factories.studyMaterial.build({
@@ -81,7 +89,6 @@ function baselineSteps(factories: Factories): Step[] {
       ],
     },
     {
-      table: 'content_chunks',
       factory: 'contentChunk',
       rows: [
         factories.contentChunk.build({
@@ -103,7 +110,6 @@ function baselineSteps(factories: Factories): Step[] {
       ],
     },
     {
-      table: 'generated_assets',
       factory: 'generatedAsset',
       rows: [
         factories.generatedAsset.flashcard().build({
@@ -116,7 +122,6 @@ function baselineSteps(factories: Factories): Step[] {
       ],
     },
     {
-      table: 'learning_sessions',
       factory: 'learningSession',
       rows: [
         factories.learningSession.completed().build({
@@ -130,7 +135,6 @@ function baselineSteps(factories: Factories): Step[] {
       ],
     },
     {
-      table: 'interactions',
       factory: 'interaction',
       rows: [
         factories.interaction.build({
@@ -144,7 +148,6 @@ function baselineSteps(factories: Factories): Step[] {
       ],
     },
     {
-      table: 'user_feedback',
       factory: 'userFeedback',
       rows: [
         factories.userFeedback.build({
@@ -159,7 +162,6 @@ function baselineSteps(factories: Factories): Step[] {
       ],
     },
     {
-      table: 'progress_metrics',
       factory: 'progressMetric',
       rows: [
         factories.progressMetric.build({
@@ -173,7 +175,6 @@ function baselineSteps(factories: Factories): Step[] {
       ],
     },
     {
-      table: 'audit_logs',
       factory: 'auditLog',
       rows: [
         factories.auditLog.build({
@@ -209,14 +210,15 @@ export interface SeedBaselineOptions {
 export async function seedBaseline(prisma: PrismaClient, options: SeedBaselineOptions = {}): Promise<SeedSummary> {
   const schema = schemaOfClient(prisma);
   await assertMigrated(prisma, schema);
-  const { factories, states } = createFactorySet(prisma, { seed: BASELINE_SEED, ...(schema ? { schema } : {}) });
-  const steps = baselineSteps(factories);
+  const set = createFactorySet(prisma, { seed: BASELINE_SEED, ...(schema ? { schema } : {}) });
+  const steps = baselineSteps(set.factories);
   return prisma.$transaction(
     async (transaction) => {
       await transaction.$executeRaw`SELECT pg_advisory_xact_lock(${SEED_LOCK_KEY})`;
       const summary: SeedSummary = {};
-      for (const { table, factory, rows } of steps) {
-        const { created, updated, unchanged } = await upsertRows(states[factory], transaction, rows);
+      for (const step of steps) {
+        const { table, counts } = await upsertStep(set, transaction, step);
+        const { created, updated, unchanged } = counts;
         summary[table] = { created, updated, found: unchanged };
         options.onTable?.(table, summary[table]);
       }

@@ -1,6 +1,6 @@
 /** Audit logs: append-only records of who changed what; the actor is optional (a system job has none). */
 import { type AuditLog, Prisma } from '../../generated/prisma/client.ts';
-import type { ModelDefinition } from '../model-factory.ts';
+import type { ModelDefinition } from '../model-definition.ts';
 import { ModelFactory } from '../model-factory.ts';
 
 type JsonColumn = Prisma.InputJsonObject | typeof Prisma.DbNull;
@@ -12,6 +12,7 @@ export const auditLogDefinition: ModelDefinition<AuditLogRow, AuditLog, object> 
   table: 'audit_logs',
   fields: Prisma.AuditLogScalarFieldEnum,
   parents: [],
+  uniques: [],
   delegate: (client) => client.auditLog,
   generate: (values) => ({
     id: values.uuid(),

@@ -1,6 +1,6 @@
 /** Content chunks: numbered pieces of a material's text. */
 import { type ContentChunk, Prisma } from '../../generated/prisma/client.ts';
-import type { ModelDefinition } from '../model-factory.ts';
+import type { ModelDefinition } from '../model-definition.ts';
 import { ModelFactory } from '../model-factory.ts';
 
 /** What the contentChunk factory builds: a `ContentChunk` row. */
@@ -11,6 +11,7 @@ export const contentChunkDefinition: ModelDefinition<ContentChunkRow, ContentChu
   table: 'content_chunks',
   fields: Prisma.ContentChunkScalarFieldEnum,
   parents: [{ field: 'materialId', factory: 'studyMaterial' }],
+  uniques: [{ fields: ['materialId', 'ordinal'], constraints: ['content_chunks_material_id_ordinal_key'] }],
   delegate: (client) => client.contentChunk,
   generate: (values, params) => {
     const text = values.fake('text', (faker) => faker.lorem.sentence({ min: 6, max: 30 }));

@@ -1,7 +1,7 @@
 /** Generated assets: what the AI tutor made from a material (flashcards, quizzes, summaries, explanations). */
 import { type AssetKind, type GeneratedAsset, Prisma } from '../../generated/prisma/client.ts';
 import type { RecordValues } from '../data-scope.ts';
-import type { ModelDefinition } from '../model-factory.ts';
+import type { ModelDefinition } from '../model-definition.ts';
 import { ModelFactory } from '../model-factory.ts';
 import { TUTOR_MODEL } from './text.ts';
 
@@ -36,6 +36,7 @@ export const generatedAssetDefinition: ModelDefinition<GeneratedAssetRow, Genera
   table: 'generated_assets',
   fields: Prisma.GeneratedAssetScalarFieldEnum,
   parents: [{ field: 'materialId', factory: 'studyMaterial' }],
+  uniques: [],
   delegate: (client) => client.generatedAsset,
   generate: (values, params) => {
     const kind = params.kind ?? 'FLASHCARD';

@@ -1,6 +1,6 @@
 /** Interactions: what a learner did during a session (viewed a chunk, flipped a card, answered). */
 import { type Interaction, Prisma } from '../../generated/prisma/client.ts';
-import type { ModelDefinition } from '../model-factory.ts';
+import type { ModelDefinition } from '../model-definition.ts';
 import { ModelFactory } from '../model-factory.ts';
 
 /** What the interaction factory builds: an `Interaction`, its payload as Prisma writes it. */
@@ -11,6 +11,7 @@ export const interactionDefinition: ModelDefinition<InteractionRow, Interaction,
   table: 'interactions',
   fields: Prisma.InteractionScalarFieldEnum,
   parents: [{ field: 'sessionId', factory: 'learningSession' }],
+  uniques: [],
   delegate: (client) => client.interaction,
   generate: (values, params) => {
     const type = params.type ?? 'VIEW_CHUNK';

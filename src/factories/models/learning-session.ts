@@ -1,6 +1,6 @@
 /** Learning sessions: a learner studying a material; ACTIVE until it ends COMPLETED or ABANDONED. */
 import { type LearningSession, Prisma } from '../../generated/prisma/client.ts';
-import type { ModelDefinition } from '../model-factory.ts';
+import type { ModelDefinition } from '../model-definition.ts';
 import { ModelFactory } from '../model-factory.ts';
 
 /** What the learningSession factory builds: a `LearningSession` row. */
@@ -21,6 +21,7 @@ export const learningSessionDefinition: ModelDefinition<LearningSessionRow, Lear
       { field: 'learnerId', factory: 'learner' },
       { field: 'materialId', factory: 'studyMaterial' },
     ],
+    uniques: [],
     delegate: (client) => client.learningSession,
     generate: (values, params, transient) => {
       const status = params.status ?? 'ACTIVE';

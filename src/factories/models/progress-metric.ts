@@ -1,6 +1,6 @@
 /** Progress metrics: the current value of one measure of a learner's progress on a material. */
 import { Prisma, type ProgressMetric } from '../../generated/prisma/client.ts';
-import type { ModelDefinition } from '../model-factory.ts';
+import type { ModelDefinition } from '../model-definition.ts';
 import { ModelFactory } from '../model-factory.ts';
 import { METRICS } from './text.ts';
 
@@ -14,6 +14,9 @@ export const progressMetricDefinition: ModelDefinition<ProgressMetricRow, Progre
   parents: [
     { field: 'userId', factory: 'learner' },
     { field: 'materialId', factory: 'studyMaterial' },
+  ],
+  uniques: [
+    { fields: ['userId', 'materialId', 'metric'], constraints: ['progress_metrics_user_id_material_id_metric_key'] },
   ],
   delegate: (client) => client.progressMetric,
   generate: (values, params) => {

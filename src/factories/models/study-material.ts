@@ -1,6 +1,6 @@
 /** Study materials: a learner's upload, owned by a learner the factory creates unless `ownerId` is given. */
 import { Prisma, type StudyMaterial } from '../../generated/prisma/client.ts';
-import type { ModelDefinition } from '../model-factory.ts';
+import type { ModelDefinition } from '../model-definition.ts';
 import { ModelFactory } from '../model-factory.ts';
 import { SUBJECTS, TITLE_PREFIXES } from './text.ts';
 
@@ -13,6 +13,7 @@ export const studyMaterialDefinition: ModelDefinition<StudyMaterialRow, StudyMat
   table: 'study_materials',
   fields: Prisma.StudyMaterialScalarFieldEnum,
   parents: [{ field: 'ownerId', factory: 'learner' }],
+  uniques: [],
   delegate: (client) => client.studyMaterial,
   generate: (values, params) => {
     const subject = values.fake('subject', (faker) => faker.helpers.arrayElement(SUBJECTS));

@@ -1,6 +1,6 @@
 /** User feedback: a learner's 1–5 rating of a generated asset (one per user and asset). */
 import { Prisma, type UserFeedback } from '../../generated/prisma/client.ts';
-import type { ModelDefinition } from '../model-factory.ts';
+import type { ModelDefinition } from '../model-definition.ts';
 import { ModelFactory } from '../model-factory.ts';
 
 /** What the userFeedback factory builds: a `UserFeedback` row. */
@@ -14,6 +14,7 @@ export const userFeedbackDefinition: ModelDefinition<UserFeedbackRow, UserFeedba
     { field: 'userId', factory: 'learner' },
     { field: 'assetId', factory: 'generatedAsset' },
   ],
+  uniques: [{ fields: ['userId', 'assetId'], constraints: ['user_feedback_user_id_asset_id_key'] }],
   delegate: (client) => client.userFeedback,
   generate: (values, params) => {
     const createdAt = values.date('createdAt');

@@ -1,6 +1,6 @@
 /** Users: the `learner` and `admin` factories share this definition, so their emails never meet. */
 import { Prisma, type User } from '../../generated/prisma/client.ts';
-import type { ModelDefinition } from '../model-factory.ts';
+import type { ModelDefinition } from '../model-definition.ts';
 import { ModelFactory } from '../model-factory.ts';
 import type { StudyMaterialRecord } from './study-material.ts';
 import { emailLocalPart } from './text.ts';
@@ -20,6 +20,8 @@ export const userDefinition: ModelDefinition<UserRow, User, UserTransient> = {
   table: 'users',
   fields: Prisma.UserScalarFieldEnum,
   parents: [],
+  // users_email_lower_key is a unique index on lower(email): no name-derived rule finds its field.
+  uniques: [{ fields: ['email'], constraints: ['users_email_key', 'users_email_lower_key'] }],
   delegate: (client) => client.user,
   generate: (values, _params, transient) => {
     const firstName = transient.firstName ?? values.fake('firstName', (faker) => faker.person.firstName());
@@ -49,22 +51,22 @@ export class UserFactory extends ModelFactory<UserRow, User, UserTransient> {
   /** Each user created gets `count` learning sessions, inserted in one statement for the whole batch. */
   withSessions(count: number, options: SessionsOptions = {}): this {
     this.checkCount('withSessions', count);
+    const { material, status } = options;
     return this.afterInsert(async (users, createWith) => {
-      const materialIds = options.material
-        ? users.map(() => options.material?.id)
-        : (
-            await createWith(
-              'studyMaterial',
-              users.map((user) => ({ ownerId: user.id })),
-            )
-          ).map(({ id }) => id);
+      const materials = material
+        ? users.map(() => material)
+        : await createWith(
+            'studyMaterial',
+            users.map((user) => ({ ownerId: user.id })),
+          );
       await createWith(
         'learningSession',
         users.flatMap((user, index) =>
           Array.from({ length: count }, () => ({
             learnerId: user.id,
-            materialId: materialIds[index],
-            ...(options.status ? { status: options.status } : {}),
+            // One material per user, in the users' order.
+            ...(materials[index] ? { materialId: materials[index].id } : {}),
+            ...(status ? { status } : {}),
           })),
         ),
       );
