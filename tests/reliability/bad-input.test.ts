@@ -138,7 +138,7 @@ describe('bad input', () => {
           await withClient(inject('serverUrl'), (admin) => admin.query(`DROP ROLE "${role}"`));
         }
       },
-      /^ConfigurationError: The server at postgresql:\/\/fixtures_nocreatedb_\w+:\*\*\*@[^ ]+ \(TEST_DATABASE_URL\) does not let the harness create databases \(permission denied to create database: the role "\w+" has neither CREATEDB nor SUPERUSER\), so `database` isolation cannot clone one: use withDatabase\(fn, \{ isolation: 'schema' \}\) or test\.override\(\{ dbIsolation: 'schema' \}\), or grant the role CREATEDB\.$/,
+      /^OptionError: The server at postgresql:\/\/fixtures_nocreatedb_\w+:\*\*\*@[^ ]+ \(TEST_DATABASE_URL\) does not let the harness create databases \(permission denied to create database: the role "\w+" has neither CREATEDB nor SUPERUSER\), so `database` isolation cannot clone one: use withDatabase\(fn, \{ isolation: 'schema' \}\) or test\.override\(\{ dbIsolation: 'schema' \}\), or grant the role CREATEDB\.$/,
     ],
     [
       'a Vitest run, TEST_DATABASE_URL with a wrong password',
