@@ -83,10 +83,11 @@ ${firstTestLine(waitsDir, file)}
 }
 
 /** The package's global setup without its ready clones: what it did before them. */
-const UNREADY_SETUP = `import { startRun } from ${JSON.stringify(join(PROJECT_ROOT, 'dist/harness/run-setup.js'))};
+const UNREADY_SETUP = `import { startRun } from ${JSON.stringify(join(PROJECT_ROOT, 'dist/harness/run/start-run.js'))};
+import { publishRunSetup } from ${JSON.stringify(join(PROJECT_ROOT, 'dist/harness/shared/run-channel.js'))};
 export async function setup() {
   const run = await startRun();
-  process.env.FIXTURES_HARNESS = JSON.stringify(run.setup);
+  publishRunSetup(run.setup);
   return () => run.stop();
 }
 `;
