@@ -85,13 +85,17 @@ function insertFromArrays(schema: string | undefined, table: string, columns: re
   ].join('\n');
 }
 
-/** One array per field, in the order of `fields` (which is the columns' order). */
-function columnArrays<Row>(fields: readonly (keyof Row)[], rows: readonly Row[]): (string | null)[][] {
-  return fields.map((field) => rows.map((row) => asText(row[field])));
+/**
+ * One array per column, in the columns' order: read by each column's field,
+ * so the values line up with the statement's column list whatever order the
+ * caller's fields came in (the columns are cached per table).
+ */
+function columnArrays(columns: readonly Column[], rows: readonly object[]): (string | null)[][] {
+  return columns.map((column) => rows.map((row) => asText(Reflect.get(row, column.field))));
 }
 
 /** Inserts `rows` (every field of each given) and returns them as stored, in the same order. */
-export async function insertRows<Row, Rec>(
+export async function insertRows<Row extends object, Rec>(
   client: FactoryClient,
   schema: string | undefined,
   table: string,
@@ -101,11 +105,11 @@ export async function insertRows<Row, Rec>(
   const columns = await columnsOf(client, schema, table, fields);
   const stored = columns.map((column) => `${quoteIdentifier(column.name)} AS ${quoteIdentifier(column.field)}`);
   const sql = `${insertFromArrays(schema, table, columns)}\nRETURNING ${stored.join(', ')}`;
-  return client.$queryRawUnsafe<Rec[]>(sql, ...columnArrays(fields, rows));
+  return client.$queryRawUnsafe<Rec[]>(sql, ...columnArrays(columns, rows));
 }
 
 /** Inserts `rows` and reads nothing back: for parents and a trait's children, whose callers need only what they built. */
-export async function insertRowsUnread<Row>(
+export async function insertRowsUnread<Row extends object>(
   client: FactoryClient,
   schema: string | undefined,
   table: string,
@@ -113,7 +117,7 @@ export async function insertRowsUnread<Row>(
   rows: readonly Row[],
 ): Promise<void> {
   const columns = await columnsOf(client, schema, table, fields);
-  await client.$executeRawUnsafe(insertFromArrays(schema, table, columns), ...columnArrays(fields, rows));
+  await client.$executeRawUnsafe(insertFromArrays(schema, table, columns), ...columnArrays(columns, rows));
 }
 
 /** What an upsert did: rows it inserted, rows it brought back to the given values, rows already equal. */
@@ -128,7 +132,7 @@ export interface UpsertCounts {
  * differ, in one statement; a row already equal is not touched at all (no
  * new row version), which is what makes a second seed run change nothing.
  */
-export async function upsertRows<Row>(
+export async function upsertRows<Row extends object>(
   client: FactoryClient,
   schema: string | undefined,
   table: string,
@@ -145,7 +149,7 @@ export async function upsertRows<Row>(
     // xmax is 0 on a row version an INSERT made, and set on one an UPDATE made.
     'RETURNING (xmax = 0) AS created',
   ].join('\n');
-  const written = await client.$queryRawUnsafe<{ created: boolean }[]>(sql, ...columnArrays(fields, rows));
+  const written = await client.$queryRawUnsafe<{ created: boolean }[]>(sql, ...columnArrays(columns, rows));
   const created = written.filter((row) => row.created).length;
   return { created, updated: written.length - created, unchanged: rows.length - written.length };
 }

@@ -49,6 +49,13 @@ function fieldsOf(table: string): ReadonlyMap<string, Field> | undefined {
     // A URL nothing ever connects to: the adapter opens its pool on the first query, and this client sends none.
     const client = new PrismaClient({ adapter: new PrismaPg({ connectionString: 'postgresql://localhost/unused' }) });
     const models = hasRuntimeDataModel(client) ? client._runtimeDataModel.models : {};
+    if (!hasRuntimeDataModel(client)) {
+      // Said once, not thrown: the database still checks every value; only the early, named message is lost.
+      process.emitWarning(
+        "The factories cannot read Prisma's data model (PrismaClient has no _runtimeDataModel in this Prisma version), so an override of the wrong type reaches PostgreSQL unchecked: use the Prisma version @ctoprojects/fixtures depends on, or report it.",
+        { code: 'FIXTURES_FIELD_TYPES' },
+      );
+    }
     fieldsByTable = new Map(
       Object.entries(models).map(([model, { dbName, fields }]) => [
         dbName ?? model,

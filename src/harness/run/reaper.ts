@@ -3,7 +3,7 @@
  * databases, test schemas in the admin database, and templates left
  * half-built. It drops only what is the harness's beyond doubt:
  *
- * - a name carrying an owner tag (harness-names.ts) whose owner is provably
+ * - a name carrying an owner tag (shared/names.ts) whose owner is provably
  *   gone (owner-tag.ts) or is the run now ending, marked or not: PostgreSQL
  *   finishes a `CREATE DATABASE` whose client was killed, and the marker that
  *   would have followed never comes;

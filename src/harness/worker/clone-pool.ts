@@ -60,14 +60,15 @@ export type Clone = IsolatedDatabase;
 class CloneKind implements PooledKind {
   readonly isolation = 'database';
   readonly debugNamespace = 'fixtures:clone';
+  readonly closedMessage = 'This clone pool is closed: acquire a database before closing it.';
   readonly dropsInBackground = true;
   readonly #adminUrl: URL;
   readonly #template: string;
   readonly #owner: string;
   readonly #copyStrategy: 'FILE_COPY' | undefined;
   readonly #ready: ReadyClones | undefined;
-  /** ` STRATEGY FILE_COPY`, or nothing: settled on open, when the server's version is known. */
-  #strategy = '';
+  /** ` STRATEGY FILE_COPY`, or nothing: settled on the first clone made, when the server's version is known. */
+  #strategy: Promise<string> | undefined;
   /** Set once a claim found none ready: the clones after it are made here. */
   #noneReady = false;
 
@@ -79,10 +80,23 @@ class CloneKind implements PooledKind {
     this.#ready = ready;
   }
 
-  async start({ admin }: PoolConnections): Promise<void> {
-    if (!this.#copyStrategy) return;
-    const { rows } = await admin.query<{ version: string }>("SELECT current_setting('server_version_num') AS version");
-    this.#strategy = Number(rows[0]?.version) >= STRATEGY_SINCE ? ` STRATEGY ${this.#copyStrategy}` : '';
+  /**
+   * The copy strategy's clause, asked of the server once, by the first clone
+   * made: a worker that only claims a ready clone never asks. A failed
+   * question is asked again by the next clone.
+   */
+  #strategyOf(client: pg.PoolClient): Promise<string> {
+    this.#strategy ??= this.#strategyClause(client).catch((error: unknown) => {
+      this.#strategy = undefined;
+      throw error;
+    });
+    return this.#strategy;
+  }
+
+  async #strategyClause(client: pg.PoolClient): Promise<string> {
+    if (!this.#copyStrategy) return '';
+    const { rows } = await client.query<{ version: string }>("SELECT current_setting('server_version_num') AS version");
+    return Number(rows[0]?.version) >= STRATEGY_SINCE ? ` STRATEGY ${this.#copyStrategy}` : '';
   }
 
   async make({ admin }: PoolConnections): Promise<string> {
@@ -91,7 +105,7 @@ class CloneKind implements PooledKind {
     const client = await admin.connect();
     try {
       // One at a time per pool: concurrent copies of one template only contend for the disk.
-      await createClone(client, { name, template: this.#template, strategy: this.#strategy });
+      await createClone(client, { name, template: this.#template, strategy: await this.#strategyOf(client) });
     } finally {
       client.release();
     }
@@ -138,8 +152,8 @@ class CloneKind implements PooledKind {
     const started = performance.now();
     const client = await admin.connect();
     try {
-      const template = this.#template;
-      const name = await makeReadyClone(client, { template, owner: this.#owner, strategy: this.#strategy }, index);
+      const strategy = await this.#strategyOf(client);
+      const name = await makeReadyClone(client, { template: this.#template, owner: this.#owner, strategy }, index);
       debug('made %s in %d ms', name, Math.round(performance.now() - started));
     } finally {
       client.release();
@@ -177,7 +191,7 @@ class CloneKind implements PooledKind {
 export class ClonePool extends PreparedPool {
   readonly #kind: CloneKind;
 
-  /** A started pool: the server asked once which copy strategy it has. */
+  /** A started pool; it asks the server its copy strategy when it first makes a clone. */
   static async open(options: ClonePoolOptions): Promise<ClonePool> {
     const pool = new ClonePool(options, new CloneKind(options));
     await pool.start();

@@ -31,6 +31,8 @@ export interface PooledKind {
   readonly isolation: Isolation;
   /** `fixtures:clone`, `fixtures:schema`: where the pool's debug lines go. */
   readonly debugNamespace: string;
+  /** What `acquire` after `close` says, e.g. `This clone pool is closed: acquire a database before closing it.` */
+  readonly closedMessage: string;
   /** Work done once on open (a question to the server, a template schema), before any is made. */
   start?(on: PoolConnections): Promise<void>;
   /** Makes one, named and marked; resolves to its name. */
@@ -48,7 +50,10 @@ export interface PooledKind {
   /**
    * Whether a release may drop it in the background once only the harness's
    * own connections were on it. A clone's are told apart by
-   * {@link HARNESS_APPLICATION_NAME}; a schema's all share its name.
+   * {@link HARNESS_APPLICATION_NAME}; a schema's all share its name. Such a
+   * kind's releases get an admin connection of their own, so that none waits
+   * behind one being made; the others share the pool's one connection (a
+   * server that needs `schema` isolation is often short of connections).
    */
   readonly dropsInBackground: boolean;
   /** Writes its marker with `kept`, so that no reaper drops it. */
@@ -58,7 +63,7 @@ export interface PooledKind {
 export class PreparedPool implements DatabasePool {
   readonly #kind: PooledKind;
   readonly #admin: pg.Pool;
-  /** A second admin connection for releases, so that none waits behind one being made. */
+  /** The admin connection for releases: a second one for a kind that drops in the background, else #admin. */
   readonly #releaser: pg.Pool;
   /** Work under way in the background (releaseSoon's drops, ready clones' refills): close() waits for it. */
   readonly #background = new Set<Promise<void>>();
@@ -71,7 +76,7 @@ export class PreparedPool implements DatabasePool {
   protected constructor(kind: PooledKind, adminUrl: URL, size: number) {
     this.#kind = kind;
     this.#admin = adminPool(adminUrl);
-    this.#releaser = adminPool(adminUrl);
+    this.#releaser = kind.dropsInBackground ? adminPool(adminUrl) : this.#admin;
     this.#debug = createDebug(kind.debugNamespace);
     this.#connections = { admin: this.#admin, inBackground: (work) => this.#inBackground(work) };
     this.#ahead = new PreparedAhead(size, () => kind.make(this.#connections));
@@ -94,9 +99,7 @@ export class PreparedPool implements DatabasePool {
 
   /** A fresh one: claimed, prepared ahead, or made now. */
   async acquire(): Promise<IsolatedDatabase> {
-    if (this.#closed) {
-      throw new Error(`This ${this.#kind.isolation} pool is closed: acquire a database before closing it.`);
-    }
+    if (this.#closed) throw new Error(this.#kind.closedMessage);
     const name = (await this.#kind.claim?.(this.#connections)) ?? (await this.#ahead.take());
     return { name, url: this.#kind.url(name), isolation: this.#kind.isolation };
   }
@@ -151,7 +154,7 @@ export class PreparedPool implements DatabasePool {
     this.#closed = true;
     for (const name of await this.#ahead.drain()) await this.#admin.query(this.#kind.dropStatement(name));
     await Promise.all(this.#background);
-    await Promise.all([this.#admin.end(), this.#releaser.end()]);
+    await Promise.all([...new Set([this.#admin, this.#releaser])].map((pool) => pool.end()));
   }
 
   #inBackground(work: Promise<void>): void {

@@ -52,6 +52,7 @@ interface Prepared {
 class SchemaKind implements PooledKind {
   readonly isolation = 'schema';
   readonly debugNamespace = 'fixtures:schema';
+  readonly closedMessage = 'This schema pool is closed: acquire a schema before closing it.';
   readonly dropsInBackground = false;
   readonly #adminUrl: URL;
   readonly #source: TemplateSource;

@@ -1,6 +1,6 @@
 /**
  * `withDatabase(fn, options?)`: a fresh, fully migrated database of its own
- * for `fn`, under any test runner (see run-pools.ts for where the server
+ * for `fn`, under any test runner (see pools.ts for where the server
  * comes from).
  */
 import { createPrismaClient } from '../../client/create-prisma-client.ts';

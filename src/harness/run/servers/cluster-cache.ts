@@ -10,7 +10,7 @@
  * - a base: what `initdb` makes, keyed by the server binaries (their path,
  *   size and time) and this file's format;
  * - a prepared cluster: a base with the template built in it, keyed by the
- *   base's key and the template's source hash (template.ts). Prepared from a
+ *   base's key and the template's source hash (shared/template-identity.ts). Prepared from a
  *   copy of the base, started, filled, stopped cleanly.
  *
  * An entry is built in a throwaway cluster's directory (`fixtures-pg-<owner>-*`,
