@@ -19,7 +19,7 @@ import {
 } from './leftover-connections.ts';
 import { PreparedAhead } from './prepared-ahead.ts';
 
-/** The connections a kind uses: one for making, one for releasing, so that no release waits behind a make. */
+/** What a kind's work runs on: the pool's admin connection, and a way to hand it work that close() must wait for. */
 export interface PoolConnections {
   readonly admin: pg.Pool;
   /** Work to finish before close() returns (a ready clone's refill, say). */
