@@ -7,19 +7,31 @@
  * of the project, the way a developer meets the commands: deploy, check
  * status, change the schema, reset, break a migration.
  */
-import { spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freePort } from '../../src/harness/run/servers/free-port.ts';
 import { DATA_TABLES, emptyDatabase, query, type TestDatabase } from '../support/databases.ts';
 import { runPrisma } from '../support/run-cli.ts';
 import { type ScratchProject, scratchProject } from '../support/scratch-project.ts';
 
-async function pollForPage(url: string, timeoutMs: number): Promise<string> {
+/** The page at `url` once it answers; fails at once, with what it printed, if `server` exits first. */
+async function pollForPage(
+  url: string,
+  timeoutMs: number,
+  server: ChildProcess,
+  output: () => string,
+): Promise<string> {
   const deadline = Date.now() + timeoutMs;
   let last = 'no answer';
   while (Date.now() < deadline) {
+    if (server.exitCode !== null || server.signalCode !== null) {
+      throw new Error(
+        `The server for ${url} exited (${server.exitCode ?? server.signalCode}) before serving it:\n${output()}`,
+      );
+    }
     try {
       const response = await fetch(url);
       if (response.ok) return await response.text();
@@ -29,7 +41,7 @@ async function pollForPage(url: string, timeoutMs: number): Promise<string> {
     }
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
-  throw new Error(`Nothing served ${url} within ${timeoutMs} ms (last: ${last}).`);
+  throw new Error(`Nothing served ${url} within ${timeoutMs} ms (last: ${last}). The server printed:\n${output()}`);
 }
 
 const tableNames = (url: string) =>
@@ -189,14 +201,22 @@ describe('the Prisma CLI, offline', () => {
   });
 
   it('studio starts and serves its page on the database', async () => {
-    const port = 40_000 + Math.floor(Math.random() * 20_000);
+    // A port the system hands out: a random one in the ephemeral range could be any test's outgoing connection.
+    const port = await freePort();
     const studio = spawn(
       process.execPath,
       [join(project.dir, 'src/cli/main.ts'), 'prisma', 'studio', '--port', String(port), '--browser', 'none'],
       { cwd: project.dir, env: { ...process.env, FIXTURES_ENV_FILE: 'none', DATABASE_URL: database.url } },
     );
     try {
-      const page = await pollForPage(`http://127.0.0.1:${port}/`, 60_000);
+      let output = '';
+      studio.stdout.on('data', (chunk: Buffer) => {
+        output += chunk.toString();
+      });
+      studio.stderr.on('data', (chunk: Buffer) => {
+        output += chunk.toString();
+      });
+      const page = await pollForPage(`http://127.0.0.1:${port}/`, 60_000, studio, () => output.slice(-4000));
       // The page's own backend call: Studio runs every query through POST /bff.
       const answer = await fetch(`http://127.0.0.1:${port}/bff`, {
         method: 'POST',
